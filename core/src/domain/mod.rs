@@ -1,0 +1,7 @@
+//! Domain types and rules, free of transport and storage types.
+
+pub mod app;
+pub mod page;
+pub mod principal;
+pub mod scope;
+pub mod tenant;
