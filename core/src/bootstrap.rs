@@ -10,14 +10,33 @@ use tonic::service::Routes;
 use tonic::transport::server::TcpIncoming;
 use tower::Layer;
 
+use std::sync::Arc;
+
+use chrono::Duration;
+use tokio_util::sync::CancellationToken;
+
 use crate::clock::SharedClock;
 use crate::crypto::{KeyEncryptionKey, KeyError};
+use crate::error::CoreError;
 use crate::grpc::{self, CoreHealth, EdgeLayer, Services};
 use crate::secret::Secret;
+use crate::service::apps::Apps;
 use crate::service::auth::Authenticator;
+use crate::service::keys::{KeyPolicy, SigningKeys};
+use crate::service::oauth::OAuth;
 use crate::service::operators::{OperatorCredentialError, ensure_operator_credential};
+use crate::service::scopes::Scopes;
 use crate::service::tenants::Tenants;
+use crate::service::throttle::Throttle;
+use crate::service::tokens::{TokenProfile, TokenService};
 use crate::storage::{StorageError, Store};
+
+/// How often each core re-reads the signing keys.
+const KEY_REFRESH: Duration = Duration::seconds(10);
+/// How often expired revocations and unpublished private keys are cleaned up.
+const CLEANUP_EVERY: Duration = Duration::hours(1);
+/// Window in which failed client authentications are counted.
+const THROTTLE_WINDOW: Duration = Duration::seconds(60);
 
 /// File name of the operator credential inside the data directory.
 pub const OPERATOR_TOKEN_FILE: &str = "operator-token";
@@ -36,6 +55,10 @@ pub enum KekSource {
 /// What the core needs to start.
 #[derive(Debug, Clone)]
 pub struct CoreConfig {
+    /// Who tokens are from and for, and how long they live.
+    pub tokens: TokenProfile,
+    /// How long verifiers may cache the JWKS.
+    pub jwks_max_age: Duration,
     /// Directory for key material (and the SQLite database by default).
     pub data_dir: PathBuf,
     /// `sqlite://...` or `postgres://...`.
@@ -66,6 +89,9 @@ pub enum StartError {
     /// The operator credential cannot be set up.
     #[error(transparent)]
     OperatorCredential(#[from] OperatorCredentialError),
+    /// The scope catalog or the signing keys cannot be set up.
+    #[error("{0}")]
+    Setup(#[from] CoreError),
     /// The reflection service rejected the descriptors.
     #[error("gRPC reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
@@ -77,6 +103,7 @@ pub struct Core {
     routes: Routes,
     edge: EdgeLayer,
     operator_token_path: PathBuf,
+    background: CancellationToken,
 }
 
 impl Core {
@@ -97,15 +124,34 @@ impl Core {
                 .await?;
         tracing::info!(path = %operator_token_path.display(), ?outcome, "operator credential ready");
 
+        let scopes = Scopes::new(store.clone(), clock.clone());
+        scopes.ensure_builtins().await?;
+        let policy = KeyPolicy {
+            access_ttl: config.tokens.access_ttl,
+            jwks_max_age: config.jwks_max_age,
+            refresh_interval: KEY_REFRESH,
+        };
+        let sealer = kek.sealer("signing-key")?;
+        let keys = SigningKeys::start(store.clone(), sealer, clock.clone(), policy).await?;
+        let tokens = TokenService::new(keys.ring(), clock.clone(), config.tokens);
+        let throttle = Arc::new(Throttle::new(clock.clone(), THROTTLE_WINDOW));
+
         let services = Services {
-            tenants: Tenants::new(store.clone(), hasher.clone(), clock),
+            tenants: Tenants::new(store.clone(), hasher.clone(), clock.clone()),
+            apps: Apps::new(store.clone(), hasher.clone(), tokens.clone(), scopes.clone(), clock.clone()),
+            oauth: OAuth::new(store.clone(), hasher.clone(), tokens.clone(), scopes.clone(), throttle, clock.clone()),
+            scopes,
+            keys: keys.clone(),
             health: CoreHealth::new(store.clone()),
         };
+        let background = CancellationToken::new();
+        tokio::spawn(maintain(store.clone(), keys, clock, background.clone()));
         Ok(Core {
             routes: grpc::routes(services)?,
-            edge: EdgeLayer::new(Authenticator::new(store.clone(), hasher)),
+            edge: EdgeLayer::new(Authenticator::new(store.clone(), hasher, tokens)),
             store,
             operator_token_path,
+            background,
         })
     }
 
@@ -133,10 +179,39 @@ impl Core {
         &self.operator_token_path
     }
 
-    /// Closes the database pool.
+    /// Stops background work and closes the database pool.
     pub async fn close(&self) {
+        self.background.cancel();
         if let Err(err) = self.store.close().await {
             tracing::warn!(error = %err, "closing the database pool failed");
+        }
+    }
+}
+
+/// Background upkeep: follow key rotations made by other cores, and clean up what has expired.
+async fn maintain(store: Store, keys: SigningKeys, clock: SharedClock, stop: CancellationToken) {
+    let refresh = KEY_REFRESH.to_std().unwrap_or(std::time::Duration::from_secs(10));
+    let mut last_cleanup = clock.now();
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(refresh) => {}
+        }
+        if let Err(err) = keys.reload().await {
+            tracing::warn!(error = %err, "reloading signing keys failed");
+        }
+        let now = clock.now();
+        if now - last_cleanup < CLEANUP_EVERY {
+            continue;
+        }
+        last_cleanup = now;
+        match store.delete_expired_revocations(now).await {
+            Ok(count) if count > 0 => tracing::info!(count, "expired revocations removed"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "cleaning up revocations failed"),
+        }
+        if let Err(err) = store.scrub_unpublished_keys(now).await {
+            tracing::warn!(error = %err, "scrubbing unpublished keys failed");
         }
     }
 }

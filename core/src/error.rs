@@ -20,7 +20,7 @@ pub enum CoreError {
     Unauthenticated,
     /// The caller may not do this.
     #[error("{0}")]
-    PermissionDenied(&'static str),
+    PermissionDenied(String),
     /// The record does not exist, or belongs to another tenant: the two look the same.
     #[error("{resource} not found")]
     NotFound {
@@ -32,6 +32,23 @@ pub enum CoreError {
     AlreadyExists {
         /// What collided.
         resource: &'static str,
+    },
+    /// The record is not in a state that allows this.
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// Too many failed attempts; the caller must wait.
+    #[error("too many failed attempts; retry in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the next attempt may succeed.
+        retry_after_secs: u64,
+    },
+    /// An OAuth error (RFC 6749 §5.2), `code` being one of OAuth's own codes.
+    #[error("{description}")]
+    OAuth {
+        /// The OAuth error code.
+        code: ErrorCode,
+        /// What went wrong, safe to show.
+        description: String,
     },
     /// The database cannot be reached.
     #[error("storage unavailable: {0}")]
@@ -57,7 +74,17 @@ impl CoreError {
                 ApiError::new(ErrorCode::InvalidArgument, self.to_string())
             }
             CoreError::Unauthenticated => ApiError::generic(ErrorCode::Unauthenticated),
-            CoreError::PermissionDenied(why) => ApiError::new(ErrorCode::PermissionDenied, *why),
+            CoreError::PermissionDenied(why) => {
+                ApiError::new(ErrorCode::PermissionDenied, why.clone())
+            }
+            CoreError::FailedPrecondition(why) => {
+                ApiError::new(ErrorCode::FailedPrecondition, why.clone())
+            }
+            CoreError::RateLimited { retry_after_secs } => {
+                ApiError::new(ErrorCode::RateLimited, self.to_string())
+                    .with_retry_after(*retry_after_secs)
+            }
+            CoreError::OAuth { code, description } => ApiError::new(*code, description.clone()),
             CoreError::NotFound { .. } => ApiError::new(ErrorCode::NotFound, self.to_string()),
             CoreError::AlreadyExists { .. } => {
                 ApiError::new(ErrorCode::AlreadyExists, self.to_string())
@@ -65,6 +92,19 @@ impl CoreError {
             CoreError::Unavailable(_) => ApiError::generic(ErrorCode::Unavailable),
             CoreError::Internal(_) => ApiError::generic(ErrorCode::Internal),
         }
+    }
+
+    /// Shorthand for [`CoreError::OAuth`].
+    pub fn oauth(code: ErrorCode, description: impl Into<String>) -> CoreError {
+        CoreError::OAuth {
+            code,
+            description: description.into(),
+        }
+    }
+
+    /// Shorthand for [`CoreError::PermissionDenied`].
+    pub fn denied(why: impl Into<String>) -> CoreError {
+        CoreError::PermissionDenied(why.into())
     }
 
     /// Whether an operator must look at this error.
@@ -144,6 +184,12 @@ mod tests {
     fn validation_messages_name_the_field() {
         let public = CoreError::invalid("name", "must not be empty").public();
         assert_eq!(public.message, "name: must not be empty");
+    }
+
+    #[test]
+    fn throttling_tells_when_to_retry() {
+        let public = CoreError::RateLimited { retry_after_secs: 30 }.public();
+        assert_eq!(public.retry_after, Some(30));
     }
 
     #[test]

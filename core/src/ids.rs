@@ -18,6 +18,12 @@ fn new_body(now: DateTime<Utc>) -> String {
     encode(uuid.as_u128())
 }
 
+/// `len` (at most 25) random characters of the id alphabet.
+pub fn random_suffix(len: usize) -> String {
+    let body = encode(Uuid::new_v4().as_u128());
+    body[body.len() - len.min(25)..].to_owned()
+}
+
 fn encode(mut value: u128) -> String {
     let mut out = [b'0'; ENCODED_LEN];
     for slot in out.iter_mut().rev() {

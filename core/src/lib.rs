@@ -13,5 +13,6 @@ pub mod service;
 pub mod storage;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod tokens;
 
 pub use bootstrap::{Core, CoreConfig, KEK_FILE, KekSource, OPERATOR_TOKEN_FILE, StartError};

@@ -7,6 +7,10 @@ mod m20261203_000001_create_tenants;
 mod m20261203_000002_create_apps;
 mod m20261203_000003_create_client_secrets;
 mod m20261203_000004_create_operator_credentials;
+mod m20261203_000005_create_scopes;
+mod m20261203_000006_create_signing_keys;
+mod m20261203_000007_create_service_tokens;
+mod m20261203_000008_create_revoked_tokens;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +23,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000002_create_apps::Migration),
             Box::new(m20261203_000003_create_client_secrets::Migration),
             Box::new(m20261203_000004_create_operator_credentials::Migration),
+            Box::new(m20261203_000005_create_scopes::Migration),
+            Box::new(m20261203_000006_create_signing_keys::Migration),
+            Box::new(m20261203_000007_create_service_tokens::Migration),
+            Box::new(m20261203_000008_create_revoked_tokens::Migration),
         ]
     }
 }

@@ -6,6 +6,10 @@ use tonic::body::Body;
 use tower::util::BoxCloneSyncService;
 use tower::{BoxError, ServiceExt};
 
+use crate::v1::app_service_client::AppServiceClient;
+use crate::v1::key_service_client::KeyServiceClient;
+use crate::v1::oauth_service_client::OauthServiceClient;
+use crate::v1::scope_service_client::ScopeServiceClient;
 use crate::v1::tenant_service_client::TenantServiceClient;
 
 /// A channel to the core. Facades hold this and never know whether the core is remote.
@@ -78,6 +82,26 @@ impl CoreClient {
     /// The tenant service.
     pub fn tenants(&self) -> TenantServiceClient<CoreChannel> {
         TenantServiceClient::new(self.channel.clone())
+    }
+
+    /// The scope catalog.
+    pub fn scopes(&self) -> ScopeServiceClient<CoreChannel> {
+        ScopeServiceClient::new(self.channel.clone())
+    }
+
+    /// Apps.
+    pub fn apps(&self) -> AppServiceClient<CoreChannel> {
+        AppServiceClient::new(self.channel.clone())
+    }
+
+    /// The OAuth endpoints.
+    pub fn oauth(&self) -> OauthServiceClient<CoreChannel> {
+        OauthServiceClient::new(self.channel.clone())
+    }
+
+    /// Signing keys and the JWKS.
+    pub fn keys(&self) -> KeyServiceClient<CoreChannel> {
+        KeyServiceClient::new(self.channel.clone())
     }
 
     /// The standard `grpc.health.v1` service.

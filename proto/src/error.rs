@@ -10,6 +10,8 @@ use tonic::metadata::MetadataValue;
 
 /// Metadata key that carries the public error code next to the gRPC status.
 pub const ERROR_CODE_METADATA: &str = "gatehouse-error-code";
+/// Metadata key that carries how many seconds to wait before retrying.
+pub const RETRY_AFTER_METADATA: &str = "retry-after";
 
 /// A public error code, stable across gRPC, REST and the CLI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -33,11 +35,21 @@ pub enum ErrorCode {
     Unavailable,
     /// A fault on our side; the detail is in the server log, never in the response.
     Internal,
+    /// OAuth: client authentication failed (RFC 6749 §5.2).
+    InvalidClient,
+    /// OAuth: the grant or refresh token is invalid, expired or revoked (RFC 6749 §5.2).
+    InvalidGrant,
+    /// OAuth: the client may not use this grant type (RFC 6749 §5.2).
+    UnauthorizedClient,
+    /// OAuth: the grant type is not supported (RFC 6749 §5.2).
+    UnsupportedGrantType,
+    /// OAuth: the requested scope is invalid, unknown or beyond what was approved (RFC 6749 §5.2).
+    InvalidScope,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::InvalidArgument,
         ErrorCode::Unauthenticated,
         ErrorCode::PermissionDenied,
@@ -47,6 +59,11 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::Unavailable,
         ErrorCode::Internal,
+        ErrorCode::InvalidClient,
+        ErrorCode::InvalidGrant,
+        ErrorCode::UnauthorizedClient,
+        ErrorCode::UnsupportedGrantType,
+        ErrorCode::InvalidScope,
     ];
 
     /// The code as it appears in JSON bodies and gRPC metadata.
@@ -61,6 +78,11 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::InvalidClient => "invalid_client",
+            ErrorCode::InvalidGrant => "invalid_grant",
+            ErrorCode::UnauthorizedClient => "unauthorized_client",
+            ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
+            ErrorCode::InvalidScope => "invalid_scope",
         }
     }
 
@@ -83,6 +105,11 @@ impl ErrorCode {
             ErrorCode::RateLimited => tonic::Code::ResourceExhausted,
             ErrorCode::Unavailable => tonic::Code::Unavailable,
             ErrorCode::Internal => tonic::Code::Internal,
+            ErrorCode::InvalidClient => tonic::Code::Unauthenticated,
+            ErrorCode::InvalidGrant => tonic::Code::InvalidArgument,
+            ErrorCode::UnauthorizedClient => tonic::Code::PermissionDenied,
+            ErrorCode::UnsupportedGrantType => tonic::Code::InvalidArgument,
+            ErrorCode::InvalidScope => tonic::Code::InvalidArgument,
         }
     }
 
@@ -98,6 +125,42 @@ impl ErrorCode {
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidGrant
+            | ErrorCode::UnauthorizedClient
+            | ErrorCode::UnsupportedGrantType
+            | ErrorCode::InvalidScope => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The `error` value of an OAuth error response (RFC 6749 §5.2, RFC 7009 §2.2.1): codes
+    /// outside OAuth's own set become their nearest OAuth equivalent.
+    pub fn oauth_error(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidArgument | ErrorCode::NotFound | ErrorCode::AlreadyExists => {
+                "invalid_request"
+            }
+            ErrorCode::Unauthenticated => "invalid_client",
+            ErrorCode::PermissionDenied | ErrorCode::FailedPrecondition => "unauthorized_client",
+            ErrorCode::RateLimited | ErrorCode::Unavailable => "temporarily_unavailable",
+            ErrorCode::Internal => "server_error",
+            ErrorCode::InvalidClient
+            | ErrorCode::InvalidGrant
+            | ErrorCode::UnauthorizedClient
+            | ErrorCode::UnsupportedGrantType
+            | ErrorCode::InvalidScope => self.as_str(),
+        }
+    }
+
+    /// The HTTP status of an OAuth error response: 401 for client authentication, 400 for the
+    /// rest of RFC 6749's codes, and the usual status for throttling and faults.
+    pub fn oauth_http_status(self) -> StatusCode {
+        match self {
+            ErrorCode::Unauthenticated | ErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
+            ErrorCode::RateLimited | ErrorCode::Unavailable | ErrorCode::Internal => {
+                self.http_status()
+            }
+            _ => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -130,6 +193,11 @@ impl ErrorCode {
             ErrorCode::RateLimited => "too many requests, retry later",
             ErrorCode::Unavailable => "temporarily unavailable, retry later",
             ErrorCode::Internal => "internal error",
+            ErrorCode::InvalidClient => "client authentication failed",
+            ErrorCode::InvalidGrant => "the grant is invalid, expired or revoked",
+            ErrorCode::UnauthorizedClient => "the client may not use this grant type",
+            ErrorCode::UnsupportedGrantType => "unsupported grant_type",
+            ErrorCode::InvalidScope => "the requested scope is invalid",
         }
     }
 }
@@ -148,6 +216,17 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// A human-readable message without internal detail.
     pub message: String,
+    /// Seconds to wait before retrying, for [`ErrorCode::RateLimited`].
+    pub retry_after: Option<u64>,
+}
+
+/// The JSON body of an OAuth error (RFC 6749 §5.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthErrorBody {
+    /// The OAuth error code.
+    pub error: String,
+    /// A human-readable description.
+    pub error_description: String,
 }
 
 /// The JSON body of a REST error: `{"error": {"code": "...", "message": "..."}}`.
@@ -172,7 +251,14 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same error, telling the client to wait `seconds` before retrying.
+    pub fn with_retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// An error with the code's generic message.
@@ -187,6 +273,11 @@ impl ApiError {
             ERROR_CODE_METADATA,
             MetadataValue::from_static(self.code.as_str()),
         );
+        if let Some(seconds) = self.retry_after {
+            status
+                .metadata_mut()
+                .insert(RETRY_AFTER_METADATA, MetadataValue::from(seconds));
+        }
         status
     }
 
@@ -198,15 +289,32 @@ impl ApiError {
             .get(ERROR_CODE_METADATA)
             .and_then(|value| value.to_str().ok())
             .and_then(ErrorCode::parse);
-        match tagged {
-            Some(code) => ApiError::new(code, status.message()),
-            None => ApiError::generic(ErrorCode::from_grpc_code(status.code())),
+        let Some(code) = tagged else {
+            return ApiError::generic(ErrorCode::from_grpc_code(status.code()));
+        };
+        let retry_after = status
+            .metadata()
+            .get(RETRY_AFTER_METADATA)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse().ok());
+        ApiError {
+            code,
+            message: status.message().to_owned(),
+            retry_after,
         }
     }
 
     /// The REST status.
     pub fn http_status(&self) -> StatusCode {
         self.code.http_status()
+    }
+
+    /// The body of an OAuth endpoint's error response.
+    pub fn oauth_body(&self) -> OAuthErrorBody {
+        OAuthErrorBody {
+            error: self.code.oauth_error().to_owned(),
+            error_description: self.message.clone(),
+        }
     }
 
     /// The REST body.
@@ -252,6 +360,11 @@ mod tests {
             (ErrorCode::RateLimited, 429),
             (ErrorCode::Unavailable, 503),
             (ErrorCode::Internal, 500),
+            (ErrorCode::InvalidClient, 401),
+            (ErrorCode::InvalidGrant, 400),
+            (ErrorCode::UnauthorizedClient, 400),
+            (ErrorCode::UnsupportedGrantType, 400),
+            (ErrorCode::InvalidScope, 400),
         ];
         assert_eq!(expected.len(), ErrorCode::ALL.len());
         for (code, status) in expected {
@@ -264,11 +377,47 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_delay_travels_with_the_status() {
+        let sent = ApiError::generic(ErrorCode::RateLimited).with_retry_after(42);
+        assert_eq!(ApiError::from_status(&sent.to_status()).retry_after, Some(42));
+    }
+
+    #[test]
     fn a_status_from_outside_the_core_keeps_only_a_generic_message() {
         let status = tonic::Status::unavailable("tcp connect error: 127.0.0.1:1 refused");
         let error = ApiError::from_status(&status);
         assert_eq!(error.code, ErrorCode::Unavailable);
         assert_eq!(error.message, ErrorCode::Unavailable.generic_message());
+    }
+
+    #[test]
+    fn every_code_has_an_rfc_6749_form_for_oauth_endpoints() {
+        let rfc_6749_codes = [
+            "invalid_request",
+            "invalid_client",
+            "invalid_grant",
+            "unauthorized_client",
+            "unsupported_grant_type",
+            "invalid_scope",
+            "temporarily_unavailable",
+            "server_error",
+        ];
+        for code in ErrorCode::ALL {
+            let body = ApiError::generic(code).oauth_body();
+            assert!(
+                rfc_6749_codes.contains(&body.error.as_str()),
+                "{code}: {}",
+                body.error
+            );
+            let status = code.oauth_http_status().as_u16();
+            let expected = match body.error.as_str() {
+                "invalid_client" => 401,
+                "temporarily_unavailable" => code.http_status().as_u16(),
+                "server_error" => 500,
+                _ => 400,
+            };
+            assert_eq!(status, expected, "{code}");
+        }
     }
 
     #[test]

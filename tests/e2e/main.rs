@@ -9,6 +9,10 @@
 
 mod auth;
 mod http;
+mod keys;
+mod oauth;
+mod platform;
 mod serve;
 mod support;
 mod tenants;
+mod tokens;

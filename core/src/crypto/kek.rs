@@ -10,6 +10,16 @@ use zeroize::Zeroizing;
 
 use super::files::{WriteOutcome, is_exposed, write_private_file};
 use super::hasher::SecretHasher;
+use super::seal::Sealer;
+
+/// HKDF output length marker: 32 bytes.
+struct Len32;
+
+impl hkdf::KeyType for Len32 {
+    fn len(&self) -> usize {
+        KEK_BYTES
+    }
+}
 
 const KEK_BYTES: usize = 32;
 const HKDF_SALT: &[u8] = b"gatehouse kek v1";
@@ -95,14 +105,26 @@ impl KeyEncryptionKey {
 
     /// The keyed hash for client secrets and operator credentials.
     pub fn secret_hasher(&self) -> SecretHasher {
+        let key = self.derive(b"secret-hash v1");
+        SecretHasher::new(hmac::Key::new(hmac::HMAC_SHA256, key.as_ref()))
+    }
+
+    /// Encryption at rest for one `purpose` (`signing-key`, `webhook-secret`, ...).
+    pub fn sealer(&self, purpose: &str) -> Result<Sealer, KeyError> {
+        let info = format!("seal {purpose} v1");
+        Sealer::new(&self.derive(info.as_bytes())).map_err(|_| KeyError::Random)
+    }
+
+    /// 32 bytes for one use, independent of every other use (RFC 5869).
+    fn derive(&self, info: &[u8]) -> Zeroizing<[u8; KEK_BYTES]> {
         let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, HKDF_SALT).extract(self.0.as_ref());
-        let info = [b"secret-hash v1".as_slice()];
-        let key = match prk.expand(&info, hmac::HMAC_SHA256) {
-            Ok(okm) => hmac::Key::from(okm),
-            // Expanding 32 bytes from SHA-256 cannot exceed HKDF's 255-block limit.
-            Err(_) => hmac::Key::new(hmac::HMAC_SHA256, self.0.as_ref()),
-        };
-        SecretHasher::new(key)
+        let mut out = Zeroizing::new([0u8; KEK_BYTES]);
+        let info = [info];
+        // 32 bytes from SHA-256 is one HKDF block, far below the 255-block limit.
+        if let Ok(okm) = prk.expand(&info, Len32) {
+            let _ = okm.fill(out.as_mut());
+        }
+        out
     }
 }
 

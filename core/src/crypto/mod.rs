@@ -3,7 +3,9 @@
 mod files;
 mod hasher;
 mod kek;
+mod seal;
 
 pub use files::{WriteOutcome, write_private_file};
 pub use hasher::{SecretHash, SecretHasher};
 pub use kek::{KeyEncryptionKey, KeyError};
+pub use seal::{OpenError, Sealer};

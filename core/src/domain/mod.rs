@@ -4,4 +4,6 @@ pub mod app;
 pub mod page;
 pub mod principal;
 pub mod scope;
+pub mod service_token;
+pub mod signing_key;
 pub mod tenant;

@@ -15,8 +15,14 @@ use tracing::Instrument;
 
 use crate::service::auth::Authenticator;
 
-/// Paths served without a credential: the standard health service, for probes.
-const PUBLIC_PREFIXES: &[&str] = &["/grpc.health.v1.Health/"];
+/// Paths served without a bearer credential: the standard health service, for probes; the
+/// OAuth endpoints, whose callers authenticate with client credentials in the message; and the
+/// public key set. An entry ending in `/` names a whole service.
+const PUBLIC: &[&str] = &[
+    "/grpc.health.v1.Health/",
+    "/gatehouse.v1.OauthService/",
+    "/gatehouse.v1.KeyService/GetJwks",
+];
 
 /// Wraps a gRPC router in the [`Edge`].
 #[derive(Debug, Clone)]
@@ -49,6 +55,16 @@ impl<S> Layer<S> for EdgeLayer {
 pub struct Edge<S> {
     inner: S,
     auth: Arc<Authenticator>,
+}
+
+fn is_public(path: &str) -> bool {
+    PUBLIC.iter().any(|entry| {
+        if entry.ends_with('/') {
+            path.starts_with(entry)
+        } else {
+            path == *entry
+        }
+    })
 }
 
 type BoxFuture<T> = Pin<Box<dyn std::future::Future<Output = T> + Send>>;
@@ -95,9 +111,7 @@ where
 {
     let started = Instant::now();
     let path = request.uri().path();
-    let public = PUBLIC_PREFIXES
-        .iter()
-        .any(|prefix| path.starts_with(prefix));
+    let public = is_public(path);
 
     let mut response = if public {
         inner.call(request).await?

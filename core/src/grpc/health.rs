@@ -11,7 +11,14 @@ use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 use crate::storage::Store;
 
 /// Service names a health check may ask about; the empty name is the whole server.
-const KNOWN_SERVICES: &[&str] = &["", "gatehouse.v1.TenantService"];
+const KNOWN_SERVICES: &[&str] = &[
+    "",
+    "gatehouse.v1.TenantService",
+    "gatehouse.v1.ScopeService",
+    "gatehouse.v1.AppService",
+    "gatehouse.v1.OauthService",
+    "gatehouse.v1.KeyService",
+];
 
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 const WATCH_INTERVAL: Duration = Duration::from_secs(1);

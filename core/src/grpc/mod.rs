@@ -1,11 +1,19 @@
 //! The core's gRPC surface: one router, wrapped in the same edge whether it is served on a
 //! socket or called in-process.
 
+mod apps;
 mod edge;
 mod health;
+mod keys;
+mod oauth;
+mod scopes;
 mod tenants;
 
 use gatehouse_proto::error::ApiError;
+use gatehouse_proto::v1::app_service_server::AppServiceServer;
+use gatehouse_proto::v1::key_service_server::KeyServiceServer;
+use gatehouse_proto::v1::oauth_service_server::OauthServiceServer;
+use gatehouse_proto::v1::scope_service_server::ScopeServiceServer;
 use gatehouse_proto::v1::tenant_service_server::TenantServiceServer;
 use tonic::service::Routes;
 
@@ -14,12 +22,24 @@ pub use health::CoreHealth;
 
 use crate::domain::principal::Principal;
 use crate::error::CoreError;
+use crate::service::apps::Apps;
+use crate::service::keys::SigningKeys;
+use crate::service::oauth::OAuth;
+use crate::service::scopes::Scopes;
 use crate::service::tenants::Tenants;
 
 /// Everything the gRPC services need.
 pub struct Services {
     /// Tenant use cases.
     pub tenants: Tenants,
+    /// The scope catalog.
+    pub scopes: Scopes,
+    /// App use cases.
+    pub apps: Apps,
+    /// The OAuth endpoints.
+    pub oauth: OAuth,
+    /// Signing keys.
+    pub keys: SigningKeys,
     /// Live health of the core.
     pub health: CoreHealth,
 }
@@ -35,6 +55,10 @@ pub fn routes(services: Services) -> Result<Routes, tonic_reflection::server::Er
         .add_service(TenantServiceServer::new(tenants::TenantsGrpc::new(
             services.tenants,
         )))
+        .add_service(ScopeServiceServer::new(scopes::ScopesGrpc(services.scopes)))
+        .add_service(AppServiceServer::new(apps::AppsGrpc(services.apps)))
+        .add_service(OauthServiceServer::new(oauth::OAuthGrpc(services.oauth)))
+        .add_service(KeyServiceServer::new(keys::KeysGrpc(services.keys)))
         .add_service(reflection().build_v1()?)
         .add_service(reflection().build_v1alpha()?);
     Ok(routes)

@@ -1,23 +1,30 @@
 //! Turns the bearer credential of a request into a [`Principal`], or refuses it.
 
 use crate::crypto::SecretHasher;
-use crate::domain::principal::Principal;
+use crate::domain::principal::{ClientPrincipal, Principal};
 use crate::error::CoreError;
+use crate::ids::{ClientId, TenantId};
 use crate::secret::Secret;
 use crate::service::operators::OPERATOR_TOKEN_PREFIX;
+use crate::service::tokens::TokenService;
 use crate::storage::Store;
 
-/// Authenticates callers of the core.
+/// Authenticates callers of the core: operators by credential, apps by access token.
 #[derive(Debug, Clone)]
 pub struct Authenticator {
     store: Store,
     hasher: SecretHasher,
+    tokens: TokenService,
 }
 
 impl Authenticator {
-    /// An authenticator over the credentials in `store`.
-    pub fn new(store: Store, hasher: SecretHasher) -> Authenticator {
-        Authenticator { store, hasher }
+    /// An authenticator over the credentials in `store` and tokens of `tokens`.
+    pub fn new(store: Store, hasher: SecretHasher, tokens: TokenService) -> Authenticator {
+        Authenticator {
+            store,
+            hasher,
+            tokens,
+        }
     }
 
     /// The caller behind an `Authorization` header value, which must be `Bearer <credential>`.
@@ -28,7 +35,29 @@ impl Authenticator {
         if credential.expose().starts_with(OPERATOR_TOKEN_PREFIX) {
             return self.operator(&credential).await;
         }
-        Err(CoreError::Unauthenticated)
+        self.client(&credential).await
+    }
+
+    /// A verified, unrevoked access or service token.
+    async fn client(&self, credential: &Secret) -> Result<Principal, CoreError> {
+        let claims = match self.tokens.verify_live(&self.store, credential.expose()).await? {
+            Ok(claims) => claims,
+            Err(rejection) => {
+                tracing::debug!(reason = %rejection, "bearer token refused");
+                return Err(CoreError::Unauthenticated);
+            }
+        };
+        let (Some(tenant_id), Some(client_id)) =
+            (TenantId::parse(&claims.tid), ClientId::parse(&claims.client_id))
+        else {
+            return Err(CoreError::Unauthenticated);
+        };
+        Ok(Principal::Client(ClientPrincipal {
+            scopes: claims.scopes().map(str::to_owned).collect(),
+            tenant_id,
+            client_id,
+            token_id: claims.jti,
+        }))
     }
 
     async fn operator(&self, credential: &Secret) -> Result<Principal, CoreError> {

@@ -1,9 +1,10 @@
 //! Apps and their secrets. Every read names the tenant: another tenant's app is simply absent.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -24,10 +25,6 @@ struct StoredGovernance {
 }
 
 pub(super) async fn insert_app(db: &impl ConnectionTrait, app: &App) -> Result<(), StorageError> {
-    let governance = StoredGovernance {
-        allow_service_tokens: app.governance.allow_service_tokens,
-        enforce_pkce: app.governance.enforce_pkce,
-    };
     let row = apps::ActiveModel {
         client_id: Set(app.client_id.to_string()),
         tenant_id: Set(app.tenant_id.to_string()),
@@ -37,7 +34,7 @@ pub(super) async fn insert_app(db: &impl ConnectionTrait, app: &App) -> Result<(
         redirect_uris: Set(to_json_list(app.redirect_uris.iter().map(String::as_str))),
         requested_scopes: Set(to_json_list(app.requested_scopes.iter().map(Scope::as_str))),
         approved_scopes: Set(to_json_list(app.approved_scopes.iter().map(Scope::as_str))),
-        governance: Set(serde_json::to_string(&governance).unwrap_or_else(|_| "{}".to_owned())),
+        governance: Set(stored_governance(&app.governance)),
         created_at: Set(app.created_at),
         updated_at: Set(app.updated_at),
     };
@@ -67,7 +64,99 @@ pub(super) async fn insert_secret(
     Ok(())
 }
 
+fn stored_governance(governance: &Governance) -> String {
+    let stored = StoredGovernance {
+        allow_service_tokens: governance.allow_service_tokens,
+        enforce_pkce: governance.enforce_pkce,
+    };
+    serde_json::to_string(&stored).unwrap_or_else(|_| "{}".to_owned())
+}
+
 impl Store {
+    /// Registers an app with its first secret, both or neither.
+    pub async fn insert_app_with_secret(
+        &self,
+        app: &App,
+        secret_id: &SecretId,
+        secret_hash: &SecretHash,
+    ) -> Result<(), StorageError> {
+        let txn = self.db.begin().await?;
+        insert_app(&txn, app).await?;
+        insert_secret(&txn, app, secret_id, secret_hash, None).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The app with this client id, whatever its tenant, and the hashes of its secrets still
+    /// valid at `now`: what client authentication needs, in two reads.
+    pub async fn client(
+        &self,
+        client_id: &ClientId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(App, Vec<SecretHash>)>, StorageError> {
+        let Some(row) = apps::Entity::find_by_id(client_id.as_str()).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let app = into_app(row)?;
+        let hashes = self.live_secret_hashes(&app.tenant_id, client_id, now).await?;
+        Ok(Some((app, hashes)))
+    }
+
+    /// Replaces the app's governance flags; `None` if the tenant has no such app.
+    pub async fn update_governance(
+        &self,
+        tenant_id: &TenantId,
+        client_id: &ClientId,
+        governance: &Governance,
+        now: DateTime<Utc>,
+    ) -> Result<Option<App>, StorageError> {
+        let updated = apps::Entity::update_many()
+            .col_expr(apps::Column::Governance, stored_governance(governance).into())
+            .col_expr(apps::Column::UpdatedAt, now.into())
+            .filter(apps::Column::TenantId.eq(tenant_id.as_str()))
+            .filter(apps::Column::ClientId.eq(client_id.as_str()))
+            .exec(&self.db)
+            .await?;
+        if updated.rows_affected == 0 {
+            return Ok(None);
+        }
+        self.app(tenant_id, client_id).await
+    }
+
+    /// Adds a new secret and makes every older one expire by `previous_until`, in one
+    /// transaction. `false` if the tenant has no such app.
+    pub async fn rotate_secret(
+        &self,
+        app: &App,
+        secret_id: &SecretId,
+        secret_hash: &SecretHash,
+        previous_until: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        let txn = self.db.begin().await?;
+        let exists = apps::Entity::find()
+            .filter(apps::Column::TenantId.eq(app.tenant_id.as_str()))
+            .filter(apps::Column::ClientId.eq(app.client_id.as_str()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !exists {
+            return Ok(false);
+        }
+        let outlives_grace = Condition::any()
+            .add(client_secrets::Column::ExpiresAt.is_null())
+            .add(client_secrets::Column::ExpiresAt.gt(previous_until));
+        client_secrets::Entity::update_many()
+            .col_expr(client_secrets::Column::ExpiresAt, Expr::value(Some(previous_until)))
+            .filter(client_secrets::Column::TenantId.eq(app.tenant_id.as_str()))
+            .filter(client_secrets::Column::ClientId.eq(app.client_id.as_str()))
+            .filter(outlives_grace)
+            .exec(&txn)
+            .await?;
+        insert_secret(&txn, app, secret_id, secret_hash, None).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
     /// The app `client_id` of tenant `tenant_id`, if it exists there.
     pub async fn app(
         &self,

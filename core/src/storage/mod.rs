@@ -5,8 +5,14 @@
 
 mod apps;
 mod entities;
+mod keys;
 mod operators;
+mod scopes;
 mod tenants;
+mod tokens;
+
+pub use keys::{KeyChange, StoredSigningKey};
+pub use tokens::Revocation;
 
 use std::time::Duration;
 

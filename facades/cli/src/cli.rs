@@ -28,6 +28,12 @@ pub enum Command {
     /// Manage tenants (operator only).
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Manage the scope catalog (operator only).
+    #[command(subcommand)]
+    Scope(ScopeCommand),
+    /// Manage signing keys (operator only).
+    #[command(subcommand)]
+    Keys(KeysCommand),
 }
 
 /// Log output.
@@ -92,6 +98,15 @@ pub struct ServeArgs {
     /// Issuer identifier for tokens and metadata [default: http://<http address>].
     #[arg(long, env = "GATEHOUSE_ISSUER")]
     pub issuer: Option<String>,
+    /// The `aud` of every access token [default: the issuer].
+    #[arg(long, env = "GATEHOUSE_AUDIENCE")]
+    pub audience: Option<String>,
+    /// Lifetime of access tokens from the token endpoint, in seconds [default: 3600].
+    #[arg(long, env = "GATEHOUSE_ACCESS_TOKEN_TTL")]
+    pub access_token_ttl: Option<u64>,
+    /// How long verifiers may cache the JWKS, in seconds [default: 300].
+    #[arg(long, env = "GATEHOUSE_JWKS_MAX_AGE")]
+    pub jwks_max_age: Option<u64>,
     /// Run one part alone.
     #[arg(long, value_enum, env = "GATEHOUSE_ONLY")]
     pub only: Option<Part>,
@@ -129,6 +144,48 @@ pub enum TenantCommand {
         /// The tenant id (`ten_...`).
         id: String,
         /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `gatehouse scope ...`.
+#[derive(Debug, Subcommand)]
+pub enum ScopeCommand {
+    /// Add a requestable scope to the catalog.
+    Add {
+        /// The scope, e.g. `reports:read`.
+        name: String,
+        /// What it allows.
+        #[arg(long)]
+        description: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the requestable catalog.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `gatehouse keys ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Promote the next key to active, retire the active one, publish a new next key.
+    Rotate {
+        /// Rotate even if the next key was published less than a JWKS cache lifetime ago.
+        #[arg(long)]
+        force: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List published signing keys and their state.
+    List {
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },

@@ -54,6 +54,9 @@ pub struct FileConfig {
     http: Option<SocketAddr>,
     grpc: Option<SocketAddr>,
     issuer: Option<String>,
+    audience: Option<String>,
+    access_token_ttl_secs: Option<u64>,
+    jwks_max_age_secs: Option<u64>,
     only: Option<Part>,
     core_url: Option<String>,
     kek_file: Option<PathBuf>,
@@ -103,6 +106,12 @@ pub struct Settings {
     pub grpc: SocketAddr,
     /// Issuer identifier.
     pub issuer: String,
+    /// Audience of access tokens.
+    pub audience: String,
+    /// Lifetime of access tokens.
+    pub access_token_ttl: Duration,
+    /// How long verifiers may cache the JWKS.
+    pub jwks_max_age: Duration,
     /// The part to run alone, if any.
     pub only: Option<Part>,
     /// The core a lone REST facade talks to.
@@ -181,9 +190,24 @@ impl Settings {
                     .unwrap_or_else(|| data_dir.join(KEK_FILE)),
             ),
         };
+        let issuer = validate_issuer(&issuer)?;
+        let audience = args.audience.clone().or(file.audience).unwrap_or_else(|| issuer.clone());
+        let access_token_ttl = pick(args.access_token_ttl, file.access_token_ttl_secs, 3600);
+        let jwks_max_age = pick(args.jwks_max_age, file.jwks_max_age_secs, 300);
+        if !(60..=86_400).contains(&access_token_ttl) {
+            return Err(ConfigError::Invalid(
+                "access token lifetime must be between 60 and 86400 seconds".into(),
+            ));
+        }
+        if jwks_max_age > 86_400 {
+            return Err(ConfigError::Invalid("JWKS max age must be at most 86400 seconds".into()));
+        }
         let settings = Settings {
             database_url: Secret::new(database_url),
-            issuer: validate_issuer(&issuer)?,
+            audience,
+            access_token_ttl: Duration::from_secs(access_token_ttl),
+            jwks_max_age: Duration::from_secs(jwks_max_age),
+            issuer,
             only: args.only.or(file.only),
             core_url: client.core_url.clone().or(file.core_url),
             migrate: !args.no_migrate && file.migrate.unwrap_or(true),

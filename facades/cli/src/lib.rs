@@ -4,6 +4,9 @@
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod keys;
+pub mod output;
+pub mod scope;
 pub mod serve;
 pub mod telemetry;
 pub mod tenant;

@@ -18,6 +18,8 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => gatehouse_cli::serve::main(args, cli.client, cli.log).await,
             Command::Tenant(command) => gatehouse_cli::tenant::main(command, cli.client).await,
+            Command::Scope(command) => gatehouse_cli::scope::main(command, cli.client).await,
+            Command::Keys(command) => gatehouse_cli::keys::main(command, cli.client).await,
         }
     });
     match outcome {

@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::Context;
 use axum::Router;
 use gatehouse_core::clock::{SharedClock, SystemClock};
+use gatehouse_core::service::tokens::TokenProfile;
 use gatehouse_core::{Core, CoreConfig};
 use gatehouse_proto::channel::{self, CoreClient};
 use tokio::net::TcpListener;
@@ -101,7 +102,8 @@ impl Server {
         if let Some((listener, router)) = self.http {
             let stop = shutdown.clone().cancelled_owned();
             tasks.spawn(async move {
-                axum::serve(listener, router)
+                let service = router.into_make_service_with_connect_info::<SocketAddr>();
+                axum::serve(listener, service)
                     .with_graceful_shutdown(stop)
                     .await
                     .context("HTTP server")
@@ -148,6 +150,12 @@ async fn start_core(settings: &Settings, clock: SharedClock) -> anyhow::Result<C
         "starting the core"
     );
     let config = CoreConfig {
+        tokens: TokenProfile {
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+            access_ttl: chrono_duration(settings.access_token_ttl),
+        },
+        jwks_max_age: chrono_duration(settings.jwks_max_age),
         data_dir: settings.data_dir.clone(),
         database_url: settings.database_url.expose().to_owned(),
         kek: settings.kek.clone(),
@@ -162,6 +170,10 @@ async fn bind(addr: SocketAddr, what: &str) -> anyhow::Result<TcpListener> {
     TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen for {what} on {addr}"))
+}
+
+fn chrono_duration(duration: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
 }
 
 fn display_addr(addr: Option<SocketAddr>) -> String {

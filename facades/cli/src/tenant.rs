@@ -1,11 +1,11 @@
 //! `gatehouse tenant create|list|get`.
 
-use gatehouse_proto::error::{ApiError, ErrorCode};
 use gatehouse_proto::v1;
 use serde_json::json;
 
 use crate::cli::{ClientArgs, TenantCommand};
 use crate::client::OperatorClient;
+use crate::output::{failure, time};
 
 /// Runs one tenant subcommand, printing its result on stdout.
 pub async fn main(command: TenantCommand, args: ClientArgs) -> anyhow::Result<()> {
@@ -107,24 +107,5 @@ fn tenant_json(tenant: &v1::Tenant) -> serde_json::Value {
 }
 
 fn created(tenant: &v1::Tenant) -> String {
-    tenant
-        .create_time
-        .as_ref()
-        .and_then(|ts| chrono::DateTime::from_timestamp(ts.seconds, u32::try_from(ts.nanos).ok()?))
-        .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
-
-/// A core error as the operator should read it, with a hint where one helps.
-fn failure(status: tonic::Status) -> anyhow::Error {
-    let error = ApiError::from_status(&status);
-    let hint = match error.code {
-        ErrorCode::Unauthenticated => {
-            "\nhint: the operator credential is in <data dir>/operator-token on the server, or \
-             set GATEHOUSE_OPERATOR_TOKEN"
-        }
-        ErrorCode::Unavailable => "\nhint: is `gatehouse serve` running at --core-url?",
-        _ => "",
-    };
-    anyhow::anyhow!("{error}{hint}")
+    time(tenant.create_time.as_ref())
 }

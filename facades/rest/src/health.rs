@@ -10,16 +10,39 @@ use serde_json::{Value, json};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::request::Caller;
 
 const READY_TIMEOUT: Duration = Duration::from_secs(3);
 
-pub(crate) async fn healthz() -> Json<Value> {
+/// The routes of this module, with their OpenAPI operations.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(
+    get, path = "/healthz", tag = "health",
+    responses((status = 200, description = "Alive", example = json!({"status": "ok"})))
+)]
+async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-pub(crate) async fn readyz(
+/// Readiness: the core serves, its database answers and its keys are loaded.
+#[utoipa::path(
+    get, path = "/readyz", tag = "health",
+    responses(
+        (status = 200, description = "Ready", example = json!({"status": "ready"})),
+        (status = 503, description = "Not ready", example = json!({"status": "not_ready", "core": "NOT_SERVING"})),
+    )
+)]
+async fn readyz(
     State(state): State<AppState>,
     caller: Caller,
 ) -> (StatusCode, Json<Value>) {

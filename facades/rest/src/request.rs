@@ -1,9 +1,10 @@
 //! Per-request plumbing: request id, a span, and the caller's credential for the core.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -43,14 +44,23 @@ pub(crate) async fn edge(mut request: Request, next: Next) -> Response {
     .await
 }
 
-/// The caller as the core will see it: their bearer credential, if any, and the request id.
+/// The caller as the core will see it: their bearer credential, if any, the request id, and
+/// the network address the request came from.
 #[derive(Debug, Clone)]
-pub struct Caller(CallContext);
+pub struct Caller {
+    context: CallContext,
+    address: Option<String>,
+}
 
 impl Caller {
     /// A core request carrying the caller's context.
     pub fn request<T>(&self, message: T) -> tonic::Request<T> {
-        self.0.request(message)
+        self.context.request(message)
+    }
+
+    /// The peer address, for throttling.
+    pub fn address(&self) -> String {
+        self.address.clone().unwrap_or_default()
     }
 }
 
@@ -72,6 +82,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
         if let Some(RequestId(id)) = parts.extensions.get::<RequestId>() {
             context = context.request_id(id.clone());
         }
-        Ok(Caller(context))
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip().to_string());
+        Ok(Caller { context, address })
     }
 }

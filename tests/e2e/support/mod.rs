@@ -12,10 +12,11 @@ use std::sync::Arc;
 use gatehouse_cli::cli::{ClientArgs, LogArgs, ServeArgs};
 use gatehouse_cli::config::{Settings, Sources};
 use gatehouse_cli::serve::Server;
-use gatehouse_core::clock::SystemClock;
+use gatehouse_core::clock::{ManualClock, SharedClock, SystemClock};
 use gatehouse_core::testing::TestDatabase;
 use gatehouse_proto::call::CallContext;
 use gatehouse_proto::channel::{self, CoreClient};
+use gatehouse_proto::v1;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -45,8 +46,17 @@ impl TestApp {
         TestApp::spawn_with(|_| {}).await
     }
 
+    /// The stack with a clock the test moves.
+    pub async fn spawn_with_clock(clock: ManualClock) -> TestApp {
+        TestApp::start(|_| {}, Arc::new(clock)).await
+    }
+
     /// The stack with some flags changed first.
     pub async fn spawn_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+        TestApp::start(configure, Arc::new(SystemClock)).await
+    }
+
+    async fn start(configure: impl FnOnce(&mut ServeArgs), clock: SharedClock) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let db = TestDatabase::create().await;
         let data_dir = dir.path().join("data");
@@ -71,7 +81,7 @@ impl TestApp {
             ..Sources::default()
         };
         let settings = Settings::resolve(&args, &client, &log, sources).unwrap();
-        let server = Server::start(settings, Arc::new(SystemClock))
+        let server = Server::start(settings, clock)
             .await
             .unwrap();
 
@@ -120,6 +130,63 @@ impl TestApp {
         CliOutput(output)
     }
 
+    /// Creates a tenant over gRPC as the operator; returns its admin app's credentials.
+    pub async fn tenant(&self, name: &str) -> Tenant {
+        let request = self.operator().request(v1::CreateTenantRequest { name: name.into() });
+        let created = self.core().tenants().create_tenant(request).await.unwrap().into_inner();
+        Tenant {
+            tenant_id: created.tenant.unwrap().id,
+            client_id: created.admin_client_id,
+            client_secret: created.admin_client_secret,
+        }
+    }
+
+    /// A tenant and an access token of its admin app (`platform:admin`).
+    pub async fn admin(&self, name: &str) -> (Tenant, String) {
+        let tenant = self.tenant(name).await;
+        let token = self.token(&tenant.client_id, &tenant.client_secret, None).await;
+        (tenant, token)
+    }
+
+    /// `client_credentials` at the token endpoint with HTTP Basic; panics unless it succeeds.
+    pub async fn token(&self, client_id: &str, secret: &str, scope: Option<&str>) -> String {
+        let response = self.token_request(client_id, secret, scope).await;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(status, 200, "token request failed: {body}");
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// `client_credentials` at the token endpoint with HTTP Basic, whatever the outcome.
+    pub async fn token_request(&self, client_id: &str, secret: &str, scope: Option<&str>) -> reqwest::Response {
+        let mut form = vec![("grant_type", "client_credentials")];
+        if let Some(scope) = scope {
+            form.push(("scope", scope));
+        }
+        http_client()
+            .post(self.url("/v1/oauth/token"))
+            .basic_auth(form_encode(client_id), Some(form_encode(secret)))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Registers an app with `admin_token`; returns the response body (with `client_secret`).
+    pub async fn register(&self, admin_token: &str, body: serde_json::Value) -> serde_json::Value {
+        let response = http_client()
+            .post(self.url("/v1/platform/apps"))
+            .bearer_auth(admin_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let created: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(status, 201, "registration failed: {created}");
+        created
+    }
+
     /// Stops the stack and waits for it to drain.
     pub async fn stop(mut self) {
         self.shutdown.cancel();
@@ -133,6 +200,22 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
+}
+
+/// A tenant's id and its admin app's credentials.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    /// `ten_...`.
+    pub tenant_id: String,
+    /// The admin app's client id.
+    pub client_id: String,
+    /// The admin app's secret.
+    pub client_secret: String,
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value (RFC 6749 §2.3.1 Basic parts).
+pub fn form_encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// What a run of the binary printed.
