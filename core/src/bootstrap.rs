@@ -22,6 +22,7 @@ use crate::grpc::{self, CoreHealth, EdgeLayer, Services};
 use crate::secret::Secret;
 use crate::service::apps::Apps;
 use crate::service::auth::Authenticator;
+use crate::service::clients::ClientCache;
 use crate::service::keys::{KeyPolicy, SigningKeys};
 use crate::service::oauth::OAuth;
 use crate::service::operators::{OperatorCredentialError, ensure_operator_credential};
@@ -73,7 +74,7 @@ pub struct CoreConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     /// The data directory cannot be created.
-    #[error("data directory {path}: {source}")]
+    #[error("data directory {path}")]
     DataDir {
         /// The directory.
         path: String,
@@ -81,19 +82,19 @@ pub enum StartError {
         source: std::io::Error,
     },
     /// The key encryption key cannot be loaded.
-    #[error("key encryption key: {0}")]
+    #[error("key encryption key")]
     Key(#[from] KeyError),
     /// The database cannot be reached or migrated.
-    #[error("database: {0}")]
+    #[error("database")]
     Storage(#[from] StorageError),
     /// The operator credential cannot be set up.
     #[error(transparent)]
     OperatorCredential(#[from] OperatorCredentialError),
     /// The scope catalog or the signing keys cannot be set up.
-    #[error("{0}")]
+    #[error(transparent)]
     Setup(#[from] CoreError),
     /// The reflection service rejected the descriptors.
-    #[error("gRPC reflection: {0}")]
+    #[error("gRPC reflection")]
     Reflection(#[from] tonic_reflection::server::Error),
 }
 
@@ -118,12 +119,6 @@ impl Core {
             store.migrate().await?;
         }
 
-        let operator_token_path = config.data_dir.join(OPERATOR_TOKEN_FILE);
-        let outcome =
-            ensure_operator_credential(&store, &hasher, clock.as_ref(), &operator_token_path)
-                .await?;
-        tracing::info!(path = %operator_token_path.display(), ?outcome, "operator credential ready");
-
         let scopes = Scopes::new(store.clone(), clock.clone());
         scopes.ensure_builtins().await?;
         let policy = KeyPolicy {
@@ -133,13 +128,37 @@ impl Core {
         };
         let sealer = kek.sealer("signing-key")?;
         let keys = SigningKeys::start(store.clone(), sealer, clock.clone(), policy).await?;
+        // Opening the signing keys proves the KEK is the right one: only then write anything
+        // derived from it.
+        let operator_token_path = config.data_dir.join(OPERATOR_TOKEN_FILE);
+        let outcome =
+            ensure_operator_credential(&store, &hasher, clock.as_ref(), &operator_token_path)
+                .await?;
+        tracing::info!(path = %operator_token_path.display(), ?outcome, "operator credential ready");
+
         let tokens = TokenService::new(keys.ring(), clock.clone(), config.tokens);
         let throttle = Arc::new(Throttle::new(clock.clone(), THROTTLE_WINDOW));
+        let clients = Arc::new(ClientCache::new(store.clone()));
 
         let services = Services {
             tenants: Tenants::new(store.clone(), hasher.clone(), clock.clone()),
-            apps: Apps::new(store.clone(), hasher.clone(), tokens.clone(), scopes.clone(), clock.clone()),
-            oauth: OAuth::new(store.clone(), hasher.clone(), tokens.clone(), scopes.clone(), throttle, clock.clone()),
+            apps: Apps::new(
+                store.clone(),
+                clients.clone(),
+                hasher.clone(),
+                tokens.clone(),
+                scopes.clone(),
+                clock.clone(),
+            ),
+            oauth: OAuth::new(
+                store.clone(),
+                clients,
+                hasher.clone(),
+                tokens.clone(),
+                scopes.clone(),
+                throttle,
+                clock.clone(),
+            ),
             scopes,
             keys: keys.clone(),
             health: CoreHealth::new(store.clone()),
@@ -190,7 +209,9 @@ impl Core {
 
 /// Background upkeep: follow key rotations made by other cores, and clean up what has expired.
 async fn maintain(store: Store, keys: SigningKeys, clock: SharedClock, stop: CancellationToken) {
-    let refresh = KEY_REFRESH.to_std().unwrap_or(std::time::Duration::from_secs(10));
+    let refresh = KEY_REFRESH
+        .to_std()
+        .unwrap_or(std::time::Duration::from_secs(10));
     let mut last_cleanup = clock.now();
     loop {
         tokio::select! {

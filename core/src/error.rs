@@ -135,8 +135,26 @@ mod tests {
             ),
             (CoreError::Unauthenticated, ErrorCode::Unauthenticated),
             (
-                CoreError::PermissionDenied("operators only"),
+                CoreError::denied("operators only"),
                 ErrorCode::PermissionDenied,
+            ),
+            (
+                CoreError::FailedPrecondition("service tokens are not allowed".into()),
+                ErrorCode::FailedPrecondition,
+            ),
+            (
+                CoreError::RateLimited {
+                    retry_after_secs: 30,
+                },
+                ErrorCode::RateLimited,
+            ),
+            (
+                CoreError::oauth(ErrorCode::InvalidClient, "client authentication failed"),
+                ErrorCode::InvalidClient,
+            ),
+            (
+                CoreError::oauth(ErrorCode::InvalidScope, "scope not approved"),
+                ErrorCode::InvalidScope,
             ),
             (
                 CoreError::NotFound { resource: "tenant" },
@@ -188,7 +206,10 @@ mod tests {
 
     #[test]
     fn throttling_tells_when_to_retry() {
-        let public = CoreError::RateLimited { retry_after_secs: 30 }.public();
+        let public = CoreError::RateLimited {
+            retry_after_secs: 30,
+        }
+        .public();
         assert_eq!(public.retry_after, Some(30));
     }
 

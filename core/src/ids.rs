@@ -1,21 +1,26 @@
 //! Public identifiers: a type prefix (`ten_`, `app_`) and a UUIDv7 in lower-case Crockford
 //! base32, so ids sort by creation time and say what they name.
 
+use std::sync::Mutex;
+
 use chrono::{DateTime, Utc};
-use uuid::{NoContext, Timestamp, Uuid};
+use uuid::{ContextV7, Timestamp, Uuid};
 
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 const ENCODED_LEN: usize = 26;
 
+/// Keeps ids made within one millisecond (or at one frozen test time) in creation order.
+static SEQUENCE: Mutex<ContextV7> = Mutex::new(ContextV7::new());
+
 /// A fresh id body for `now`: 26 characters that sort like the creation times.
 fn new_body(now: DateTime<Utc>) -> String {
     let secs = u64::try_from(now.timestamp()).unwrap_or(0);
-    let uuid = Uuid::new_v7(Timestamp::from_unix(
-        NoContext,
-        secs,
-        now.timestamp_subsec_nanos(),
-    ));
-    encode(uuid.as_u128())
+    let context = SEQUENCE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let timestamp = Timestamp::from_unix(&*context, secs, now.timestamp_subsec_nanos());
+    drop(context);
+    encode(Uuid::new_v7(timestamp).as_u128())
 }
 
 /// `len` (at most 25) random characters of the id alphabet.
@@ -118,10 +123,14 @@ mod tests {
     }
 
     #[test]
-    fn later_ids_sort_after_earlier_ones() {
+    fn later_ids_sort_after_earlier_ones_even_within_one_instant() {
         let first = ClientId::generate(at(1_800_000_000));
         let second = ClientId::generate(at(1_800_000_001));
         assert!(first < second);
+        let frozen: Vec<_> = (0..100)
+            .map(|_| ClientId::generate(at(1_800_000_002)))
+            .collect();
+        assert!(frozen.windows(2).all(|pair| pair[0] < pair[1]));
     }
 
     proptest! {

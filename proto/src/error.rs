@@ -379,7 +379,10 @@ mod tests {
     #[test]
     fn a_retry_delay_travels_with_the_status() {
         let sent = ApiError::generic(ErrorCode::RateLimited).with_retry_after(42);
-        assert_eq!(ApiError::from_status(&sent.to_status()).retry_after, Some(42));
+        assert_eq!(
+            ApiError::from_status(&sent.to_status()).retry_after,
+            Some(42)
+        );
     }
 
     #[test]

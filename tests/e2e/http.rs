@@ -63,3 +63,23 @@ async fn unknown_routes_and_methods_answer_json_errors() {
     let body: Value = wrong_method.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_argument");
 }
+
+#[tokio::test]
+async fn api_docs_serves_the_openapi_document_of_every_route() {
+    let app = TestApp::spawn().await;
+
+    let response = http_client()
+        .get(app.url("/api/docs"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let served: Value = response.json().await.unwrap();
+    let generated: Value =
+        serde_json::from_str(&gatehouse_rest::openapi().to_json().unwrap()).unwrap();
+    assert_eq!(served, generated);
+    assert_eq!(served["openapi"], "3.1.0");
+    assert!(served["paths"]["/v1/oauth/token"]["post"].is_object());
+}

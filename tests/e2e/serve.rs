@@ -4,6 +4,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use gatehouse_core::crypto::KeyEncryptionKey;
 use gatehouse_core::testing::TestDatabase;
 use serde_json::Value;
 
@@ -149,6 +150,11 @@ async fn flags_beat_environment_which_beats_the_config_file() {
     let mut env = vec![
         ("GATEHOUSE_CONFIG", config.display().to_string()),
         ("GATEHOUSE_DATA_DIR", "from-env".to_owned()),
+        // One KEK for both starts: on PostgreSQL they share a database, and its keys.
+        (
+            "GATEHOUSE_KEK",
+            KeyEncryptionKey::generate().unwrap().encode().to_string(),
+        ),
     ];
     if db.is_postgres() {
         env.push(("GATEHOUSE_DATABASE_URL", db.url().to_owned()));
@@ -158,6 +164,10 @@ async fn flags_beat_environment_which_beats_the_config_file() {
         .await
         .unwrap();
     assert!(cwd.path().join("from-env/operator-token").exists());
+    assert!(
+        !cwd.path().join("from-env/kek").exists(),
+        "GATEHOUSE_KEK is never written down"
+    );
     assert!(!cwd.path().join("from-file").exists());
     from_env.stop_with("TERM").await;
 
@@ -249,7 +259,7 @@ async fn core_and_rest_run_apart_over_real_grpc_and_behave_as_one_process() {
 }
 
 #[tokio::test]
-async fn logs_are_json_lines_with_request_ids_and_never_hold_a_secret() {
+async fn logs_are_json_lines_with_request_ids_and_never_hold_a_secret_token_or_key() {
     let cwd = tempfile::tempdir().unwrap();
     let db = TestDatabase::create().await;
     let mut env = env_for(&db);
@@ -257,7 +267,7 @@ async fn logs_are_json_lines_with_request_ids_and_never_hold_a_secret() {
     let server = ServeProcess::start(cwd.path(), &[], &as_refs(&env))
         .await
         .unwrap();
-    let grpc = server.grpc.clone().unwrap();
+    let (grpc, http) = (server.grpc.clone().unwrap(), server.http.clone().unwrap());
     let token = std::fs::read_to_string(cwd.path().join("gatehouse-data/operator-token")).unwrap();
     let kek = std::fs::read_to_string(cwd.path().join("gatehouse-data/kek")).unwrap();
 
@@ -268,32 +278,29 @@ async fn logs_are_json_lines_with_request_ids_and_never_hold_a_secret() {
     )
     .await;
     let created: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let secret = created["admin_client_secret"].as_str().unwrap().to_owned();
+    let (client_id, secret) = (
+        created["admin_client_id"].as_str().unwrap(),
+        created["admin_client_secret"].as_str().unwrap(),
+    );
     cli(&grpc, "gop_wrong-guess", &["tenant", "list"]).await;
-    http_client()
-        .get(format!("{}/readyz", server.http.as_ref().unwrap()))
-        .header("x-request-id", "probe-7")
-        .bearer_auth(token.trim())
-        .send()
-        .await
-        .unwrap();
+    let secrets = exercise_every_secret(&http, client_id, secret).await;
 
     let (_, logs) = server.stop_with("TERM").await;
-    assert!(logs.len() > 10, "trace logging is on");
+    assert!(logs.len() > 20, "trace logging is on");
+    let mut watched: Vec<(&str, &str)> = vec![
+        ("operator token", token.trim()),
+        ("client secret", secret),
+        ("kek", kek.trim()),
+    ];
+    watched.extend(secrets.iter().map(|(what, value)| (*what, value.as_str())));
+    watched.push(("presented credential", "gop_wrong-guess"));
+    watched.push(("wrong client secret", "gcs_not-the-secret"));
     for line in &logs {
         let parsed: Result<Value, _> = serde_json::from_str(line);
         assert!(parsed.is_ok(), "not a JSON line: {line}");
-        for (what, value) in [
-            ("operator token", token.trim()),
-            ("client secret", &secret),
-            ("kek", kek.trim()),
-        ] {
+        for (what, value) in &watched {
             assert!(!line.contains(value), "{what} logged: {line}");
         }
-        assert!(
-            !line.contains("gop_wrong-guess"),
-            "a presented credential was logged: {line}"
-        );
     }
     let created_line = logs
         .iter()
@@ -305,4 +312,111 @@ async fn logs_are_json_lines_with_request_ids_and_never_hold_a_secret() {
         logs.iter()
             .any(|line| line.contains("\"request_id\":\"probe-7\""))
     );
+}
+
+/// Drives every path that handles a secret over HTTP; returns each secret that came back.
+async fn exercise_every_secret(
+    http: &str,
+    client_id: &str,
+    secret: &str,
+) -> Vec<(&'static str, String)> {
+    let client = http_client();
+    let issue = |id: &str, key: &str| {
+        client
+            .post(format!("{http}/v1/oauth/token"))
+            .basic_auth(id, Some(key))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+    };
+    let admin: Value = issue(client_id, secret)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let admin = admin["access_token"].as_str().unwrap().to_owned();
+    issue(client_id, "gcs_not-the-secret").await.unwrap();
+
+    let registered: Value = client
+        .post(format!("{http}/v1/platform/apps"))
+        .bearer_auth(&admin)
+        .header("x-request-id", "probe-7")
+        .json(&serde_json::json!({"name": "Logged app", "grant_types": ["client_credentials"], "requested_scopes": ["apps:read"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app_id = registered["client_id"].as_str().unwrap().to_owned();
+    let app_secret = registered["client_secret"].as_str().unwrap().to_owned();
+    let app_token: Value = issue(&app_id, &app_secret)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app_token = app_token["access_token"].as_str().unwrap().to_owned();
+    client
+        .post(format!("{http}/v1/oauth/introspect"))
+        .basic_auth(&app_id, Some(&app_secret))
+        .form(&[("token", app_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+
+    client
+        .patch(format!("{http}/v1/platform/apps/{app_id}/governance"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"allow_service_tokens": true}))
+        .send()
+        .await
+        .unwrap();
+    let service: Value = client
+        .post(format!("{http}/v1/platform/apps/{app_id}/service-token"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rotated: Value = client
+        .post(format!("{http}/v1/platform/apps/{app_id}/rotate-secret"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    client
+        .post(format!("{http}/v1/oauth/revoke"))
+        .basic_auth(&app_id, Some(&app_secret))
+        .form(&[("token", app_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let refused = client
+        .get(format!("{http}/v1/platform/scopes"))
+        .bearer_auth(&app_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401, "the flow really ran");
+
+    vec![
+        ("admin access token", admin),
+        ("app secret", app_secret),
+        ("app access token", app_token),
+        (
+            "service token",
+            service["token"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "rotated secret",
+            rotated["client_secret"].as_str().unwrap().to_owned(),
+        ),
+    ]
 }

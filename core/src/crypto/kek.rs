@@ -34,7 +34,7 @@ pub enum KeyError {
     #[error("the system random source failed")]
     Random,
     /// The key file could not be read or written.
-    #[error("key file {path}: {source}")]
+    #[error("key file {path}")]
     Io {
         /// The file.
         path: String,

@@ -167,17 +167,24 @@ fn parse_name(raw: &str) -> Result<String, CoreError> {
 
 fn parse_grants(raw: &[String]) -> Result<Vec<GrantType>, CoreError> {
     if raw.is_empty() {
-        return Err(CoreError::invalid("grant_types", "must name at least one grant type"));
+        return Err(CoreError::invalid(
+            "grant_types",
+            "must name at least one grant type",
+        ));
     }
     let mut grants = Vec::new();
     for name in raw {
         let grant = GrantType::parse(name)?;
         if grants.contains(&grant) {
-            return Err(CoreError::invalid("grant_types", format!("{name} is listed twice")));
+            return Err(CoreError::invalid(
+                "grant_types",
+                format!("{name} is listed twice"),
+            ));
         }
         grants.push(grant);
     }
-    if grants.contains(&GrantType::RefreshToken) && !grants.contains(&GrantType::AuthorizationCode) {
+    if grants.contains(&GrantType::RefreshToken) && !grants.contains(&GrantType::AuthorizationCode)
+    {
         return Err(CoreError::invalid(
             "grant_types",
             "refresh_token is only issued with authorization_code",
@@ -201,13 +208,20 @@ fn parse_redirect_uris(raw: &[String], grants: &[GrantType]) -> Result<Vec<Strin
         ));
     }
     if raw.len() > MAX_REDIRECT_URIS {
-        return Err(CoreError::invalid("redirect_uris", "at most 10 redirect URIs"));
+        return Err(CoreError::invalid(
+            "redirect_uris",
+            "at most 10 redirect URIs",
+        ));
     }
     let mut uris: Vec<String> = Vec::new();
     for uri in raw {
-        check_redirect_uri(uri).map_err(|why| CoreError::invalid("redirect_uris", format!("{uri:?}: {why}")))?;
+        check_redirect_uri(uri)
+            .map_err(|why| CoreError::invalid("redirect_uris", format!("{uri:?}: {why}")))?;
         if uris.contains(uri) {
-            return Err(CoreError::invalid("redirect_uris", format!("{uri:?} is listed twice")));
+            return Err(CoreError::invalid(
+                "redirect_uris",
+                format!("{uri:?} is listed twice"),
+            ));
         }
         uris.push(uri.clone());
     }
@@ -248,13 +262,19 @@ fn parse_requested_scopes(raw: &[String], catalog: &[Scope]) -> Result<Vec<Scope
     let mut scopes: Vec<Scope> = Vec::new();
     for name in raw {
         if name == PLATFORM_ADMIN {
-            return Err(CoreError::invalid("requested_scopes", "platform:admin cannot be requested by apps"));
+            return Err(CoreError::invalid(
+                "requested_scopes",
+                "platform:admin cannot be requested by apps",
+            ));
         }
         let scope = Scope::parse(name).map_err(|_| {
             CoreError::invalid("requested_scopes", format!("{name:?} is not a valid scope"))
         })?;
         if !catalog.contains(&scope) {
-            return Err(CoreError::invalid("requested_scopes", format!("{name} is not in the scope catalog")));
+            return Err(CoreError::invalid(
+                "requested_scopes",
+                format!("{name} is not in the scope catalog"),
+            ));
         }
         if !scopes.contains(&scope) {
             scopes.push(scope);
@@ -289,7 +309,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn catalog() -> Vec<Scope> {
-        ["apps:read", "webhooks:write"].iter().map(|s| Scope::parse(s).unwrap()).collect()
+        ["apps:read", "webhooks:write"]
+            .iter()
+            .map(|s| Scope::parse(s).unwrap())
+            .collect()
     }
 
     fn request(grants: &[&str], uris: &[&str], scopes: &[&str]) -> NewApp {
@@ -320,15 +343,36 @@ mod tests {
         let cases = [
             (request(&[], &[], &[]), "grant_types"),
             (request(&["password"], &[], &[]), "grant_types"),
-            (request(&["client_credentials", "client_credentials"], &[], &[]), "grant_types"),
+            (
+                request(&["client_credentials", "client_credentials"], &[], &[]),
+                "grant_types",
+            ),
             (request(&["refresh_token"], &[], &[]), "grant_types"),
             (request(&["authorization_code"], &[], &[]), "redirect_uris"),
-            (request(&["client_credentials"], &["https://x.example/cb"], &[]), "redirect_uris"),
-            (request(&["authorization_code"], &["http://x.example/cb"], &[]), "redirect_uris"),
-            (request(&["authorization_code"], &["https://x.example/cb#frag"], &[]), "redirect_uris"),
-            (request(&["authorization_code"], &["/relative"], &[]), "redirect_uris"),
-            (request(&["client_credentials"], &[], &["platform:admin"]), "requested_scopes"),
-            (request(&["client_credentials"], &[], &["unknown:scope"]), "requested_scopes"),
+            (
+                request(&["client_credentials"], &["https://x.example/cb"], &[]),
+                "redirect_uris",
+            ),
+            (
+                request(&["authorization_code"], &["http://x.example/cb"], &[]),
+                "redirect_uris",
+            ),
+            (
+                request(&["authorization_code"], &["https://x.example/cb#frag"], &[]),
+                "redirect_uris",
+            ),
+            (
+                request(&["authorization_code"], &["/relative"], &[]),
+                "redirect_uris",
+            ),
+            (
+                request(&["client_credentials"], &[], &["platform:admin"]),
+                "requested_scopes",
+            ),
+            (
+                request(&["client_credentials"], &[], &["unknown:scope"]),
+                "requested_scopes",
+            ),
         ];
         for (new, field) in cases {
             let err = validate(new.clone()).unwrap_err();
@@ -338,7 +382,11 @@ mod tests {
 
     #[test]
     fn loopback_http_redirects_are_allowed_for_native_apps() {
-        for uri in ["http://127.0.0.1:8123/cb", "http://[::1]/cb", "http://localhost:3000/cb"] {
+        for uri in [
+            "http://127.0.0.1:8123/cb",
+            "http://[::1]/cb",
+            "http://localhost:3000/cb",
+        ] {
             assert!(check_redirect_uri(uri).is_ok(), "{uri}");
         }
         assert!(check_redirect_uri("https://user:pw@x.example/cb").is_err());

@@ -55,7 +55,10 @@ impl Principal {
         }
         let mut wanted = vec![PLATFORM_ADMIN];
         wanted.extend_from_slice(any_of);
-        Err(CoreError::denied(format!("requires scope {}", wanted.join(" or "))))
+        Err(CoreError::denied(format!(
+            "requires scope {}",
+            wanted.join(" or ")
+        )))
     }
 
     /// Allows a tenant admin only: a token carrying `platform:admin`.
@@ -80,11 +83,20 @@ mod tests {
 
     #[test]
     fn admin_tokens_pass_every_scope_check_and_others_need_theirs() {
-        assert!(client(&[PLATFORM_ADMIN]).require_scope(&["apps:read"]).is_ok());
+        assert!(
+            client(&[PLATFORM_ADMIN])
+                .require_scope(&["apps:read"])
+                .is_ok()
+        );
         assert!(client(&["apps:read"]).require_scope(&["apps:read"]).is_ok());
         assert!(client(&["apps:read"]).require_admin().is_err());
-        let denied = client(&["webhooks:read"]).require_scope(&["apps:read"]).unwrap_err();
-        assert_eq!(denied.to_string(), "requires scope platform:admin or apps:read");
+        let denied = client(&["webhooks:read"])
+            .require_scope(&["apps:read"])
+            .unwrap_err();
+        assert_eq!(
+            denied.to_string(),
+            "requires scope platform:admin or apps:read"
+        );
     }
 
     #[test]

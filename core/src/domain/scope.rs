@@ -13,15 +13,27 @@ pub const APPS_WRITE: &str = "apps:write";
 
 /// The catalog every platform starts with: name, description, requestable by apps.
 pub const BUILTIN: &[(&str, &str, bool)] = &[
-    (PLATFORM_ADMIN, "Administer the tenant: apps, secrets and service tokens", false),
+    (
+        PLATFORM_ADMIN,
+        "Administer the tenant: apps, secrets and service tokens",
+        false,
+    ),
     (APPS_READ, "Read the tenant's app registrations", true),
-    (APPS_WRITE, "Register apps within the scopes the caller holds", true),
+    (
+        APPS_WRITE,
+        "Register apps within the scopes the caller holds",
+        true,
+    ),
     (
         "webhooks:read",
         "Read outbound webhook subscriptions and their deliveries",
         true,
     ),
-    ("webhooks:write", "Create and update outbound webhook subscriptions", true),
+    (
+        "webhooks:write",
+        "Create and update outbound webhook subscriptions",
+        true,
+    ),
     ("events:read", "Read events published to the tenant", true),
 ];
 
@@ -64,7 +76,11 @@ pub fn parse_scope_list(raw: &str) -> Result<Vec<Scope>, CoreError> {
 
 /// Joins scopes into the space-delimited form.
 pub fn join_scopes(scopes: &[Scope]) -> String {
-    scopes.iter().map(Scope::as_str).collect::<Vec<_>>().join(" ")
+    scopes
+        .iter()
+        .map(Scope::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One scope token: `1*( %x21 / %x23-5B / %x5D-7E )` per RFC 6749 §3.3.

@@ -109,7 +109,12 @@ impl AppService for AppsGrpc {
         let message = request.get_ref();
         let minted = self
             .0
-            .create_service_token(&caller, &message.client_id, &message.scopes, message.ttl_seconds)
+            .create_service_token(
+                &caller,
+                &message.client_id,
+                &message.scopes,
+                message.ttl_seconds,
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(v1::CreateServiceTokenResponse {
@@ -151,7 +156,10 @@ impl AppService for AppsGrpc {
 }
 
 fn names(scopes: &[Scope]) -> Vec<String> {
-    scopes.iter().map(|scope| scope.as_str().to_owned()).collect()
+    scopes
+        .iter()
+        .map(|scope| scope.as_str().to_owned())
+        .collect()
 }
 
 fn app_message(app: &App) -> v1::App {
@@ -160,7 +168,11 @@ fn app_message(app: &App) -> v1::App {
         tenant_id: app.tenant_id.to_string(),
         name: app.name.clone(),
         kind: app.kind.as_str().to_owned(),
-        grant_types: app.grant_types.iter().map(|g| g.as_str().to_owned()).collect(),
+        grant_types: app
+            .grant_types
+            .iter()
+            .map(|g| g.as_str().to_owned())
+            .collect(),
         redirect_uris: app.redirect_uris.clone(),
         requested_scopes: names(&app.requested_scopes),
         approved_scopes: names(&app.approved_scopes),

@@ -52,7 +52,11 @@ impl OauthService for OAuthGrpc {
         let client = credentials(message.client);
         let claims = self
             .0
-            .introspect(client.as_ref(), &message.token, address(&message.client_address))
+            .introspect(
+                client.as_ref(),
+                &message.token,
+                address(&message.client_address),
+            )
             .await
             .map_err(status)?;
         let Some(claims) = claims else {
@@ -80,7 +84,11 @@ impl OauthService for OAuthGrpc {
         let message = request.into_inner();
         let client = credentials(message.client);
         self.0
-            .revoke(client.as_ref(), &message.token, address(&message.client_address))
+            .revoke(
+                client.as_ref(),
+                &message.token,
+                address(&message.client_address),
+            )
             .await
             .map_err(status)?;
         Ok(Response::new(v1::RevokeTokenResponse {}))

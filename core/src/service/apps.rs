@@ -1,6 +1,8 @@
 //! Apps of a tenant: registration, governance, secret rotation and service tokens. The tenant
 //! always comes from the caller's token; another tenant's app is simply not found.
 
+use std::sync::Arc;
+
 use chrono::Duration;
 use tracing::instrument;
 
@@ -14,6 +16,7 @@ use crate::domain::service_token::ServiceTokenRecord;
 use crate::error::CoreError;
 use crate::ids::{ClientId, SecretId};
 use crate::secret::Secret;
+use crate::service::clients::ClientCache;
 use crate::service::scopes::Scopes;
 use crate::service::tenants::CLIENT_SECRET_PREFIX;
 use crate::service::tokens::TokenService;
@@ -29,7 +32,8 @@ pub const MAX_SECRET_GRACE: Duration = Duration::days(7);
 /// Lifetime of a service token when the request names none.
 pub const DEFAULT_SERVICE_TOKEN_TTL: Duration = Duration::days(30);
 /// Shortest and longest service token lifetimes.
-pub const SERVICE_TOKEN_TTL_RANGE: (Duration, Duration) = (Duration::seconds(60), Duration::days(365));
+pub const SERVICE_TOKEN_TTL_RANGE: (Duration, Duration) =
+    (Duration::seconds(60), Duration::days(365));
 
 /// Governance flags to change; `None` keeps a flag as it is.
 #[derive(Debug, Clone, Copy, Default)]
@@ -64,6 +68,7 @@ pub struct MintedServiceToken {
 #[derive(Debug, Clone)]
 pub struct Apps {
     store: Store,
+    clients: Arc<ClientCache>,
     hasher: SecretHasher,
     tokens: TokenService,
     scopes: Scopes,
@@ -74,6 +79,7 @@ impl Apps {
     /// App use cases over `store`.
     pub fn new(
         store: Store,
+        clients: Arc<ClientCache>,
         hasher: SecretHasher,
         tokens: TokenService,
         scopes: Scopes,
@@ -81,6 +87,7 @@ impl Apps {
     ) -> Apps {
         Apps {
             store,
+            clients,
             hasher,
             tokens,
             scopes,
@@ -91,26 +98,37 @@ impl Apps {
     /// Registers an app. A tenant admin's registration is approved for every scope it asks;
     /// an `apps:write` caller can approve only scopes it holds itself.
     #[instrument(skip_all, fields(tenant_id, client_id))]
-    pub async fn create(&self, caller: &Principal, new: NewApp) -> Result<(App, Secret), CoreError> {
+    pub async fn create(
+        &self,
+        caller: &Principal,
+        new: NewApp,
+    ) -> Result<(App, Secret), CoreError> {
         let caller = caller.require_scope(&[APPS_WRITE])?;
         tracing::Span::current().record("tenant_id", caller.tenant_id.as_str());
         let catalog = self.scopes.requestable().await?;
         let now = self.clock.now();
         let mut app = new.validate(&caller.tenant_id, &catalog, now)?;
         if !caller.has_scope(PLATFORM_ADMIN) {
-            app.approved_scopes.retain(|scope| caller.has_scope(scope.as_str()));
+            app.approved_scopes
+                .retain(|scope| caller.has_scope(scope.as_str()));
         }
         tracing::Span::current().record("client_id", app.client_id.as_str());
 
         let secret = new_secret()?;
         let hash = self.hasher.hash(&secret);
-        self.store.insert_app_with_secret(&app, &SecretId::generate(now), &hash).await?;
+        self.store
+            .insert_app_with_secret(&app, &SecretId::generate(now), &hash)
+            .await?;
         tracing::info!("app registered");
         Ok((app, secret))
     }
 
     /// One page of the tenant's apps.
-    pub async fn list(&self, caller: &Principal, page: &PageRequest) -> Result<Page<App>, CoreError> {
+    pub async fn list(
+        &self,
+        caller: &Principal,
+        page: &PageRequest,
+    ) -> Result<Page<App>, CoreError> {
         let caller = caller.require_scope(&[APPS_READ])?;
         Ok(self.store.apps(&caller.tenant_id, page).await?)
     }
@@ -132,12 +150,19 @@ impl Apps {
         let caller = caller.require_admin()?;
         let app = self.find(caller, client_id).await?;
         let governance = Governance {
-            allow_service_tokens: patch.allow_service_tokens.unwrap_or(app.governance.allow_service_tokens),
+            allow_service_tokens: patch
+                .allow_service_tokens
+                .unwrap_or(app.governance.allow_service_tokens),
             enforce_pkce: patch.enforce_pkce.unwrap_or(app.governance.enforce_pkce),
         };
         let updated = self
             .store
-            .update_governance(&caller.tenant_id, &app.client_id, &governance, self.clock.now())
+            .update_governance(
+                &caller.tenant_id,
+                &app.client_id,
+                &governance,
+                self.clock.now(),
+            )
             .await?
             .ok_or(CoreError::NotFound { resource: "app" })?;
         tracing::info!(?governance, "governance updated");
@@ -156,9 +181,14 @@ impl Apps {
         let caller = caller.require_admin()?;
         let grace = match grace_seconds {
             None => DEFAULT_SECRET_GRACE,
-            Some(seconds) if (0..=MAX_SECRET_GRACE.num_seconds()).contains(&seconds) => Duration::seconds(seconds),
+            Some(seconds) if (0..=MAX_SECRET_GRACE.num_seconds()).contains(&seconds) => {
+                Duration::seconds(seconds)
+            }
             Some(_) => {
-                return Err(CoreError::invalid("grace_period_seconds", "must be between 0 and 604800 (seven days)"));
+                return Err(CoreError::invalid(
+                    "grace_period_seconds",
+                    "must be between 0 and 604800 (seven days)",
+                ));
             }
         };
         let mut app = self.find(caller, client_id).await?;
@@ -175,6 +205,7 @@ impl Apps {
         if !rotated {
             return Err(CoreError::NotFound { resource: "app" });
         }
+        self.clients.invalidate(&app.client_id);
         tracing::info!(grace_secs = grace.num_seconds(), "client secret rotated");
         Ok(RotatedSecret {
             client_id: app.client_id,
@@ -229,7 +260,10 @@ impl Apps {
     ) -> Result<Vec<ServiceTokenRecord>, CoreError> {
         let caller = caller.require_admin()?;
         let app = self.find(caller, client_id).await?;
-        Ok(self.store.service_tokens(&caller.tenant_id, &app.client_id).await?)
+        Ok(self
+            .store
+            .service_tokens(&caller.tenant_id, &app.client_id)
+            .await?)
     }
 
     /// Revokes one of the app's service tokens. Tenant admins only.
@@ -244,9 +278,16 @@ impl Apps {
         let app = self.find(caller, client_id).await?;
         let record = self
             .store
-            .revoke_service_token(&caller.tenant_id, &app.client_id, token_id, self.clock.now())
+            .revoke_service_token(
+                &caller.tenant_id,
+                &app.client_id,
+                token_id,
+                self.clock.now(),
+            )
             .await?
-            .ok_or(CoreError::NotFound { resource: "service token" })?;
+            .ok_or(CoreError::NotFound {
+                resource: "service token",
+            })?;
         tracing::info!(token_id = %record.token_id, "service token revoked");
         Ok(record)
     }
@@ -278,7 +319,10 @@ fn approved_subset(app: &App, requested: &[String]) -> Result<Vec<Scope>, CoreEr
     for raw in requested {
         let scope = Scope::parse(raw)?;
         if !app.approved_scopes.contains(&scope) {
-            return Err(CoreError::invalid("scopes", format!("{scope} is not approved for this app")));
+            return Err(CoreError::invalid(
+                "scopes",
+                format!("{scope} is not approved for this app"),
+            ));
         }
         if !scopes.contains(&scope) {
             scopes.push(scope);
@@ -293,7 +337,10 @@ fn service_token_ttl(ttl_seconds: Option<i64>) -> Result<Duration, CoreError> {
     };
     let (min, max) = SERVICE_TOKEN_TTL_RANGE;
     if seconds < min.num_seconds() || seconds > max.num_seconds() {
-        return Err(CoreError::invalid("ttl_seconds", "must be between 60 and 31536000 (365 days)"));
+        return Err(CoreError::invalid(
+            "ttl_seconds",
+            "must be between 60 and 31536000 (365 days)",
+        ));
     }
     Ok(Duration::seconds(seconds))
 }

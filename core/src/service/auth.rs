@@ -40,16 +40,21 @@ impl Authenticator {
 
     /// A verified, unrevoked access or service token.
     async fn client(&self, credential: &Secret) -> Result<Principal, CoreError> {
-        let claims = match self.tokens.verify_live(&self.store, credential.expose()).await? {
+        let claims = match self
+            .tokens
+            .verify_live(&self.store, credential.expose())
+            .await?
+        {
             Ok(claims) => claims,
             Err(rejection) => {
                 tracing::debug!(reason = %rejection, "bearer token refused");
                 return Err(CoreError::Unauthenticated);
             }
         };
-        let (Some(tenant_id), Some(client_id)) =
-            (TenantId::parse(&claims.tid), ClientId::parse(&claims.client_id))
-        else {
+        let (Some(tenant_id), Some(client_id)) = (
+            TenantId::parse(&claims.tid),
+            ClientId::parse(&claims.client_id),
+        ) else {
             return Err(CoreError::Unauthenticated);
         };
         Ok(Principal::Client(ClientPrincipal {

@@ -10,8 +10,8 @@ use crate::crypto::Sealer;
 use crate::domain::principal::Principal;
 use crate::domain::signing_key::{KeyState, SigningKeyRecord};
 use crate::error::CoreError;
-use crate::storage::{KeyChange, StoredSigningKey, Store};
-use crate::tokens::{KeyRing, PublicKey, RingState, SigningKey, new_kid};
+use crate::storage::{KeyChange, Store, StoredSigningKey};
+use crate::tokens::{KeyRing, PublicKey, Published, RingState, SigningKey, new_kid};
 
 /// Timing rules for keys.
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +86,8 @@ impl SigningKeys {
 
     /// The published public keys.
     pub fn published(&self) -> Vec<PublicKey> {
-        self.ring.current().published().to_vec()
+        let now = self.clock.now().timestamp();
+        self.ring.current().published_at(now).cloned().collect()
     }
 
     /// Every published key's record, newest first. Operators only.
@@ -103,14 +104,18 @@ impl SigningKeys {
         let now = self.clock.now();
         let change = self.store.begin_key_change().await?;
         let current = change.current().await?;
-        let (Some(active), Some(next)) = (find(&current, KeyState::Active), find(&current, KeyState::Next))
-        else {
+        let (Some(active), Some(next)) = (
+            find(&current, KeyState::Active),
+            find(&current, KeyState::Next),
+        ) else {
             return Err(CoreError::Internal("no active or next signing key".into()));
         };
 
         let published_for = now - next.created_at;
         if published_for < self.policy.jwks_max_age && !force {
-            let wait = (self.policy.jwks_max_age - published_for).num_seconds().max(1);
+            let wait = (self.policy.jwks_max_age - published_for)
+                .num_seconds()
+                .max(1);
             return Err(CoreError::FailedPrecondition(format!(
                 "the next key was published {} s ago and verifiers may cache the JWKS for {} s; \
                  rotate again in {wait} s, or force it",
@@ -150,14 +155,17 @@ impl SigningKeys {
         let mut retired = active.clone();
         retired.state = KeyState::Retired;
         retired.retired_at = Some(now);
-        retired.unpublish_at = Some(service_tokens_end.map_or(access_tokens_end, |end| end.max(access_tokens_end)));
+        retired.unpublish_at =
+            Some(service_tokens_end.map_or(access_tokens_end, |end| end.max(access_tokens_end)));
         change.update(&retired).await?;
         Ok(retired)
     }
 }
 
 fn find(keys: &[StoredSigningKey], state: KeyState) -> Option<&SigningKeyRecord> {
-    keys.iter().map(|key| &key.record).find(|record| record.state == state)
+    keys.iter()
+        .map(|key| &key.record)
+        .find(|record| record.state == state)
 }
 
 /// Creates whatever is missing of the active and next keys.
@@ -182,7 +190,11 @@ async fn ensure_keys(store: &Store, sealer: &Sealer, now: DateTime<Utc>) -> Resu
 }
 
 /// A fresh RSA key, sealed for storage.
-fn generate(sealer: &Sealer, state: KeyState, now: DateTime<Utc>) -> Result<StoredSigningKey, CoreError> {
+fn generate(
+    sealer: &Sealer,
+    state: KeyState,
+    now: DateTime<Utc>,
+) -> Result<StoredSigningKey, CoreError> {
     let key = SigningKey::generate(new_kid(now))
         .map_err(|err| CoreError::Internal(format!("generating a signing key: {err}")))?;
     let pkcs8 = key
@@ -225,7 +237,13 @@ async fn load(
     };
     let published = keys
         .iter()
-        .filter_map(|key| PublicKey::from_jwk_parts(key.record.kid.clone(), &key.record.n, &key.record.e))
+        .filter_map(|key| {
+            let record = &key.record;
+            Some(Published {
+                key: PublicKey::from_jwk_parts(record.kid.clone(), &record.n, &record.e)?,
+                until: record.unpublish_at.map(|until| until.timestamp()),
+            })
+        })
         .collect();
     Ok(RingState::new(signing, published))
 }

@@ -2,6 +2,7 @@
 
 pub mod apps;
 pub mod auth;
+pub mod clients;
 pub mod keys;
 pub mod oauth;
 pub mod operators;

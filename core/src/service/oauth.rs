@@ -13,6 +13,7 @@ use crate::domain::scope::{Scope, join_scopes, parse_scope_list};
 use crate::error::CoreError;
 use crate::ids::ClientId;
 use crate::secret::Secret;
+use crate::service::clients::{ClientCache, ClientRecord};
 use crate::service::scopes::Scopes;
 use crate::service::throttle::Throttle;
 use crate::service::tokens::TokenService;
@@ -69,6 +70,7 @@ pub struct ServerMetadata {
 #[derive(Debug, Clone)]
 pub struct OAuth {
     store: Store,
+    clients: Arc<ClientCache>,
     hasher: SecretHasher,
     tokens: TokenService,
     scopes: Scopes,
@@ -81,6 +83,7 @@ impl OAuth {
     /// OAuth over `store`, minting with `tokens`.
     pub fn new(
         store: Store,
+        clients: Arc<ClientCache>,
         hasher: SecretHasher,
         tokens: TokenService,
         scopes: Scopes,
@@ -90,6 +93,7 @@ impl OAuth {
         let decoy = hasher.hash(&Secret::new("gcs_decoy"));
         OAuth {
             store,
+            clients,
             hasher,
             tokens,
             scopes,
@@ -103,17 +107,29 @@ impl OAuth {
     #[instrument(skip_all, fields(client_id, tenant_id))]
     pub async fn issue_token(&self, request: TokenRequest) -> Result<IssuedToken, CoreError> {
         let grant = match request.grant_type.as_str() {
-            "" => return Err(CoreError::oauth(ErrorCode::InvalidArgument, "grant_type is required")),
+            "" => {
+                return Err(CoreError::oauth(
+                    ErrorCode::InvalidArgument,
+                    "grant_type is required",
+                ));
+            }
             name => GrantType::parse(name).map_err(|_| {
-                CoreError::oauth(ErrorCode::UnsupportedGrantType, format!("grant_type {name:?} is not supported"))
+                CoreError::oauth(
+                    ErrorCode::UnsupportedGrantType,
+                    format!("grant_type {name:?} is not supported"),
+                )
             })?,
         };
         let address = request.client_address.as_deref();
-        let app = self.authenticate(request.client.as_ref(), address).await?;
+        let client = self.authenticate(request.client.as_ref(), address).await?;
+        let app = &client.app;
         if grant != GrantType::ClientCredentials {
             return Err(CoreError::oauth(
                 ErrorCode::UnsupportedGrantType,
-                format!("grant_type {} is not supported at this endpoint yet", grant.as_str()),
+                format!(
+                    "grant_type {} is not supported at this endpoint yet",
+                    grant.as_str()
+                ),
             ));
         }
         if !app.grant_types.contains(&GrantType::ClientCredentials) {
@@ -123,9 +139,9 @@ impl OAuth {
             ));
         }
 
-        let scopes = granted_scopes(&app, &request.scope)?;
+        let scopes = granted_scopes(app, &request.scope)?;
         let ttl = self.tokens.profile().access_ttl;
-        let minted = self.tokens.mint(&app, &scopes, TokenUse::Access, ttl)?;
+        let minted = self.tokens.mint(app, &scopes, TokenUse::Access, ttl)?;
         tracing::debug!(kid = %minted.kid, "access token issued");
         Ok(IssuedToken {
             access_token: minted.token,
@@ -142,10 +158,12 @@ impl OAuth {
         token: &str,
         address: Option<&str>,
     ) -> Result<Option<AccessClaims>, CoreError> {
-        let app = self.authenticate(client, address).await?;
+        let app = &self.authenticate(client, address).await?.app;
         let claims = self.tokens.verify_live(&self.store, token).await?;
         // RFC 7662 §2.2: a token the caller may not see is simply inactive.
-        Ok(claims.ok().filter(|claims| claims.tid == app.tenant_id.as_str()))
+        Ok(claims
+            .ok()
+            .filter(|claims| claims.tid == app.tenant_id.as_str()))
     }
 
     /// Revocation: a live token issued to the calling client stops working. Any other token is
@@ -157,7 +175,7 @@ impl OAuth {
         token: &str,
         address: Option<&str>,
     ) -> Result<(), CoreError> {
-        let app = self.authenticate(client, address).await?;
+        let app = &self.authenticate(client, address).await?.app;
         let Ok(claims) = self.tokens.verify(token) else {
             return Ok(());
         };
@@ -193,36 +211,47 @@ impl OAuth {
         &self,
         client: Option<&ClientCredentials>,
         address: Option<&str>,
-    ) -> Result<App, CoreError> {
+    ) -> Result<Arc<ClientRecord>, CoreError> {
         let Some(client) = client else {
-            return Err(CoreError::oauth(ErrorCode::InvalidClient, "client authentication is required"));
+            return Err(CoreError::oauth(
+                ErrorCode::InvalidClient,
+                "client authentication is required",
+            ));
         };
         self.throttle.check(&client.client_id, address)?;
 
+        let now = self.clock.now();
         let found = match ClientId::parse(&client.client_id) {
-            Some(client_id) => self.store.client(&client_id, self.clock.now()).await?,
+            Some(client_id) => self.clients.get(&client_id, now).await?,
             None => None,
         };
         let verified = match &found {
-            Some((_, hashes)) => hashes
+            Some(record) => record
+                .secrets
                 .iter()
-                .fold(false, |ok, hash| self.hasher.verify(&client.client_secret, hash) | ok),
+                .filter(|secret| secret.is_live(now))
+                .fold(false, |ok, secret| {
+                    self.hasher.verify(&client.client_secret, &secret.hash) | ok
+                }),
             None => {
                 let _ = self.hasher.verify(&client.client_secret, &self.decoy);
                 false
             }
         };
-        let Some((app, _)) = found.filter(|_| verified) else {
+        let Some(record) = found.filter(|_| verified) else {
             self.throttle.failed(&client.client_id, address);
             tracing::debug!("client authentication failed");
-            return Err(CoreError::oauth(ErrorCode::InvalidClient, "client authentication failed"));
+            return Err(CoreError::oauth(
+                ErrorCode::InvalidClient,
+                "client authentication failed",
+            ));
         };
 
         self.throttle.succeeded(&client.client_id);
         let span = tracing::Span::current();
-        span.record("client_id", app.client_id.as_str());
-        span.record("tenant_id", app.tenant_id.as_str());
-        Ok(app)
+        span.record("client_id", record.app.client_id.as_str());
+        span.record("tenant_id", record.app.tenant_id.as_str());
+        Ok(record)
     }
 }
 
@@ -233,7 +262,10 @@ fn granted_scopes(app: &App, requested: &str) -> Result<Vec<Scope>, CoreError> {
     if requested.is_empty() {
         return Ok(app.approved_scopes.clone());
     }
-    if let Some(unapproved) = requested.iter().find(|scope| !app.approved_scopes.contains(scope)) {
+    if let Some(unapproved) = requested
+        .iter()
+        .find(|scope| !app.approved_scopes.contains(scope))
+    {
         return Err(CoreError::oauth(
             ErrorCode::InvalidScope,
             format!("scope {unapproved} is not approved for this client"),

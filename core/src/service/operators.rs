@@ -16,7 +16,7 @@ pub const OPERATOR_TOKEN_PREFIX: &str = "gop_";
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorCredentialError {
     /// The file could not be read or written.
-    #[error("operator credential file {path}: {source}")]
+    #[error("operator credential file {path}")]
     Io {
         /// The file.
         path: String,

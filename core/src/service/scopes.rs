@@ -49,7 +49,10 @@ impl Scopes {
         caller.require_operator()?;
         let scope = CatalogScope {
             name: Scope::parse(name).map_err(|_| {
-                CoreError::invalid("name", "must be visible ASCII without spaces, quotes or backslashes")
+                CoreError::invalid(
+                    "name",
+                    "must be visible ASCII without spaces, quotes or backslashes",
+                )
             })?,
             description: parse_description(description)?,
             requestable: true,

@@ -120,7 +120,10 @@ mod tests {
 
     fn throttle() -> (Throttle, ManualClock) {
         let clock = ManualClock::new(DateTime::from_timestamp(1_800_000_000, 0).unwrap());
-        (Throttle::new(Arc::new(clock.clone()), Duration::seconds(60)), clock)
+        (
+            Throttle::new(Arc::new(clock.clone()), Duration::seconds(60)),
+            clock,
+        )
     }
 
     #[test]
@@ -134,7 +137,10 @@ mod tests {
             panic!("expected throttling");
         };
         assert_eq!(retry_after_secs, 60);
-        assert!(throttle.check("app_2", None).is_ok(), "other clients are unaffected");
+        assert!(
+            throttle.check("app_2", None).is_ok(),
+            "other clients are unaffected"
+        );
         clock.advance(Duration::seconds(60));
         assert!(throttle.check("app_1", None).is_ok());
     }

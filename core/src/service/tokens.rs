@@ -11,7 +11,9 @@ use crate::error::CoreError;
 use crate::ids::random_suffix;
 use crate::secret::Secret;
 use crate::storage::Store;
-use crate::tokens::{AccessClaims, Expectations, KeyRing, TokenRejection, TokenUse, encode, verify};
+use crate::tokens::{
+    AccessClaims, Expectations, KeyRing, TokenRejection, TokenUse, encode, verify,
+};
 
 /// A token just minted.
 #[derive(Debug)]

@@ -72,6 +72,22 @@ fn stored_governance(governance: &Governance) -> String {
     serde_json::to_string(&stored).unwrap_or_else(|_| "{}".to_owned())
 }
 
+/// A client secret as stored: its keyed hash and when it stops working.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSecret {
+    /// The keyed hash.
+    pub hash: SecretHash,
+    /// End of its grace period after a rotation; `None` while it is current.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl StoredSecret {
+    /// Whether the secret still works at `now`.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_none_or(|expiry| expiry > now)
+    }
+}
+
 impl Store {
     /// Registers an app with its first secret, both or neither.
     pub async fn insert_app_with_secret(
@@ -87,19 +103,34 @@ impl Store {
         Ok(())
     }
 
-    /// The app with this client id, whatever its tenant, and the hashes of its secrets still
-    /// valid at `now`: what client authentication needs, in two reads.
+    /// The app with this client id, whatever its tenant, and its secrets not expired at `now`
+    /// with their expiry: what client authentication needs, in two reads.
     pub async fn client(
         &self,
         client_id: &ClientId,
         now: DateTime<Utc>,
-    ) -> Result<Option<(App, Vec<SecretHash>)>, StorageError> {
-        let Some(row) = apps::Entity::find_by_id(client_id.as_str()).one(&self.db).await? else {
+    ) -> Result<Option<(App, Vec<StoredSecret>)>, StorageError> {
+        let Some(row) = apps::Entity::find_by_id(client_id.as_str())
+            .one(&self.db)
+            .await?
+        else {
             return Ok(None);
         };
         let app = into_app(row)?;
-        let hashes = self.live_secret_hashes(&app.tenant_id, client_id, now).await?;
-        Ok(Some((app, hashes)))
+        let rows = client_secrets::Entity::find()
+            .filter(client_secrets::Column::TenantId.eq(app.tenant_id.as_str()))
+            .filter(client_secrets::Column::ClientId.eq(client_id.as_str()))
+            .all(&self.db)
+            .await?;
+        let secrets = rows
+            .into_iter()
+            .filter(|row| row.expires_at.is_none_or(|expiry| expiry > now))
+            .map(|row| StoredSecret {
+                hash: SecretHash::from_bytes(row.secret_hash),
+                expires_at: row.expires_at,
+            })
+            .collect();
+        Ok(Some((app, secrets)))
     }
 
     /// Replaces the app's governance flags; `None` if the tenant has no such app.
@@ -111,7 +142,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<App>, StorageError> {
         let updated = apps::Entity::update_many()
-            .col_expr(apps::Column::Governance, stored_governance(governance).into())
+            .col_expr(
+                apps::Column::Governance,
+                stored_governance(governance).into(),
+            )
             .col_expr(apps::Column::UpdatedAt, now.into())
             .filter(apps::Column::TenantId.eq(tenant_id.as_str()))
             .filter(apps::Column::ClientId.eq(client_id.as_str()))
@@ -146,7 +180,10 @@ impl Store {
             .add(client_secrets::Column::ExpiresAt.is_null())
             .add(client_secrets::Column::ExpiresAt.gt(previous_until));
         client_secrets::Entity::update_many()
-            .col_expr(client_secrets::Column::ExpiresAt, Expr::value(Some(previous_until)))
+            .col_expr(
+                client_secrets::Column::ExpiresAt,
+                Expr::value(Some(previous_until)),
+            )
             .filter(client_secrets::Column::TenantId.eq(app.tenant_id.as_str()))
             .filter(client_secrets::Column::ClientId.eq(app.client_id.as_str()))
             .filter(outlives_grace)

@@ -33,8 +33,14 @@ impl Store {
             .order_by_desc(signing_keys::Column::CreatedAt)
             .all(&self.db)
             .await?;
-        let keys = rows.into_iter().map(into_key).collect::<Result<Vec<_>, _>>()?;
-        Ok(keys.into_iter().filter(|key| is_published(&key.record, now)).collect())
+        let keys = rows
+            .into_iter()
+            .map(into_key)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(keys
+            .into_iter()
+            .filter(|key| is_published(&key.record, now))
+            .collect())
     }
 
     /// Starts a key change, waiting for any other in progress.
@@ -50,7 +56,10 @@ impl Store {
     /// Forgets the private part of retired keys that have left the JWKS.
     pub async fn scrub_unpublished_keys(&self, now: DateTime<Utc>) -> Result<u64, StorageError> {
         let scrubbed = signing_keys::Entity::update_many()
-            .col_expr(signing_keys::Column::SealedPrivateKey, Vec::<u8>::new().into())
+            .col_expr(
+                signing_keys::Column::SealedPrivateKey,
+                Vec::<u8>::new().into(),
+            )
             .filter(signing_keys::Column::State.eq(KeyState::Retired.as_str()))
             .filter(signing_keys::Column::UnpublishAt.lte(now))
             .exec(&self.db)
@@ -103,9 +112,15 @@ impl KeyChange {
     pub async fn update(&self, record: &SigningKeyRecord) -> Result<(), StorageError> {
         signing_keys::Entity::update_many()
             .col_expr(signing_keys::Column::State, record.state.as_str().into())
-            .col_expr(signing_keys::Column::ActivatedAt, record.activated_at.into())
+            .col_expr(
+                signing_keys::Column::ActivatedAt,
+                record.activated_at.into(),
+            )
             .col_expr(signing_keys::Column::RetiredAt, record.retired_at.into())
-            .col_expr(signing_keys::Column::UnpublishAt, record.unpublish_at.into())
+            .col_expr(
+                signing_keys::Column::UnpublishAt,
+                record.unpublish_at.into(),
+            )
             .filter(signing_keys::Column::Kid.eq(record.kid.as_str()))
             .exec(&self.txn)
             .await?;

@@ -11,6 +11,7 @@ mod scopes;
 mod tenants;
 mod tokens;
 
+pub use apps::StoredSecret;
 pub use keys::{KeyChange, StoredSigningKey};
 pub use tokens::Revocation;
 

@@ -105,7 +105,10 @@ impl Store {
         let txn = self.db.begin().await?;
         insert_revocation(&txn, revocation).await?;
         service_tokens::Entity::update_many()
-            .col_expr(service_tokens::Column::RevokedAt, Some(revocation.revoked_at).into())
+            .col_expr(
+                service_tokens::Column::RevokedAt,
+                Some(revocation.revoked_at).into(),
+            )
             .filter(service_tokens::Column::TokenId.eq(revocation.token_id.as_str()))
             .filter(service_tokens::Column::RevokedAt.is_null())
             .exec(&txn)
@@ -116,12 +119,17 @@ impl Store {
 
     /// Whether the token id was revoked.
     pub async fn is_revoked(&self, token_id: &str) -> Result<bool, StorageError> {
-        let row = revoked_tokens::Entity::find_by_id(token_id).one(&self.db).await?;
+        let row = revoked_tokens::Entity::find_by_id(token_id)
+            .one(&self.db)
+            .await?;
         Ok(row.is_some())
     }
 
     /// Drops revocations of tokens that have expired anyway.
-    pub async fn delete_expired_revocations(&self, now: DateTime<Utc>) -> Result<u64, StorageError> {
+    pub async fn delete_expired_revocations(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StorageError> {
         let deleted = revoked_tokens::Entity::delete_many()
             .filter(revoked_tokens::Column::ExpiresAt.lt(now))
             .exec(&self.db)

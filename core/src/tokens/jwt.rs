@@ -127,7 +127,9 @@ pub fn verify(
         return Err(TokenRejection::Malformed);
     }
     let kid = header.kid.ok_or(TokenRejection::UnknownKey)?;
-    let key = ring.key(&kid).ok_or(TokenRejection::UnknownKey)?;
+    let key = ring
+        .key(&kid, expect.now)
+        .ok_or(TokenRejection::UnknownKey)?;
 
     let signature = URL_SAFE_NO_PAD
         .decode(signature)
@@ -198,7 +200,10 @@ mod tests {
 
     fn ring() -> (RingState, Arc<SigningKey>) {
         let key = Arc::new(SigningKey::generate("k-active".into()).unwrap());
-        let published = vec![key.public()];
+        let published = vec![crate::tokens::Published {
+            key: key.public(),
+            until: None,
+        }];
         (RingState::new(key.clone(), published), key)
     }
 
@@ -224,18 +229,29 @@ mod tests {
         let (ring, key) = ring();
         let token = encode(&key, &claims()).unwrap();
         assert_eq!(verify(&token, &ring, &expect(NOW)).unwrap(), claims());
-        assert_eq!(verify(&token, &ring, &expect(NOW + 3600)), Err(TokenRejection::Expired));
+        assert_eq!(
+            verify(&token, &ring, &expect(NOW + 3600)),
+            Err(TokenRejection::Expired)
+        );
     }
 
     #[test]
     fn alg_none_and_hmac_are_refused_before_any_key_is_used() {
         let (ring, _) = ring();
-        let none = forge(r#"{"alg":"none","typ":"at+jwt","kid":"k-active"}"#, &claims(), b"");
+        let none = forge(
+            r#"{"alg":"none","typ":"at+jwt","kid":"k-active"}"#,
+            &claims(),
+            b"",
+        );
         assert_eq!(
             verify(&none, &ring, &expect(NOW)),
             Err(TokenRejection::Algorithm("none".into()))
         );
-        let hs256 = forge(r#"{"alg":"HS256","typ":"at+jwt","kid":"k-active"}"#, &claims(), b"x");
+        let hs256 = forge(
+            r#"{"alg":"HS256","typ":"at+jwt","kid":"k-active"}"#,
+            &claims(),
+            b"x",
+        );
         assert_eq!(
             verify(&hs256, &ring, &expect(NOW)),
             Err(TokenRejection::Algorithm("HS256".into()))
@@ -248,7 +264,10 @@ mod tests {
         let token = encode(&key, &claims()).unwrap();
         let stranger = SigningKey::generate("k-stranger".into()).unwrap();
         let foreign = encode(&stranger, &claims()).unwrap();
-        assert_eq!(verify(&foreign, &ring, &expect(NOW)), Err(TokenRejection::UnknownKey));
+        assert_eq!(
+            verify(&foreign, &ring, &expect(NOW)),
+            Err(TokenRejection::UnknownKey)
+        );
 
         let impostor = SigningKey::generate("k-active".into()).unwrap();
         let impostor_token = encode(&impostor, &claims()).unwrap();
@@ -265,7 +284,10 @@ mod tests {
             "{head}.{}.{signature}",
             URL_SAFE_NO_PAD.encode(serde_json::to_vec(&altered).unwrap())
         );
-        assert_eq!(verify(&tampered, &ring, &expect(NOW)), Err(TokenRejection::Signature));
+        assert_eq!(
+            verify(&tampered, &ring, &expect(NOW)),
+            Err(TokenRejection::Signature)
+        );
     }
 
     #[test]
@@ -274,22 +296,39 @@ mod tests {
         let mut wrong_iss = claims();
         wrong_iss.iss = "https://evil.example".into();
         let token = encode(&key, &wrong_iss).unwrap();
-        assert_eq!(verify(&token, &ring, &expect(NOW)), Err(TokenRejection::Issuer));
+        assert_eq!(
+            verify(&token, &ring, &expect(NOW)),
+            Err(TokenRejection::Issuer)
+        );
 
         let mut wrong_aud = claims();
         wrong_aud.aud = "https://other-api.example".into();
         let token = encode(&key, &wrong_aud).unwrap();
-        assert_eq!(verify(&token, &ring, &expect(NOW)), Err(TokenRejection::Audience));
+        assert_eq!(
+            verify(&token, &ring, &expect(NOW)),
+            Err(TokenRejection::Audience)
+        );
 
         let id_token_header = r#"{"alg":"RS256","typ":"JWT","kid":"k-active"}"#;
         let forged = forge(id_token_header, &claims(), b"sig");
-        assert_eq!(verify(&forged, &ring, &expect(NOW)), Err(TokenRejection::Type));
+        assert_eq!(
+            verify(&forged, &ring, &expect(NOW)),
+            Err(TokenRejection::Type)
+        );
     }
 
     #[test]
     fn garbage_is_malformed_not_a_panic() {
         let (ring, _) = ring();
-        for garbage in ["", ".", "..", "a.b.c", "a.b.c.d", "ey.ey.ey", &"a".repeat(9000)] {
+        for garbage in [
+            "",
+            ".",
+            "..",
+            "a.b.c",
+            "a.b.c.d",
+            "ey.ey.ey",
+            &"a".repeat(9000),
+        ] {
             assert!(verify(garbage, &ring, &expect(NOW)).is_err(), "{garbage:?}");
         }
         let _ = PublicKey::from_jwk_parts("k".into(), "!!", "AQAB");

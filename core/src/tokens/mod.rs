@@ -9,4 +9,4 @@ mod ring;
 pub use claims::{AccessClaims, TokenUse};
 pub use jwt::{Expectations, TokenRejection, encode, verify};
 pub use keys::{ALGORITHM, Jwk, PublicKey, SigningKey, new_kid};
-pub use ring::{KeyRing, RingState};
+pub use ring::{KeyRing, Published, RingState};

@@ -4,16 +4,25 @@ use std::sync::{Arc, RwLock};
 
 use super::keys::{PublicKey, SigningKey};
 
+/// A public key and, for a retired key, when it leaves the JWKS (seconds since the epoch).
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// The key.
+    pub key: PublicKey,
+    /// When it stops being published; `None` while it is next or active.
+    pub until: Option<i64>,
+}
+
 /// One consistent view of the keys.
 #[derive(Debug)]
 pub struct RingState {
     active: Arc<SigningKey>,
-    published: Vec<PublicKey>,
+    published: Vec<Published>,
 }
 
 impl RingState {
     /// A view in which `active` signs and `published` (which includes it) verifies.
-    pub fn new(active: Arc<SigningKey>, published: Vec<PublicKey>) -> RingState {
+    pub fn new(active: Arc<SigningKey>, published: Vec<Published>) -> RingState {
         RingState { active, published }
     }
 
@@ -22,14 +31,17 @@ impl RingState {
         &self.active
     }
 
-    /// The published key with id `kid`.
-    pub fn key(&self, kid: &str) -> Option<&PublicKey> {
-        self.published.iter().find(|key| key.kid == kid)
+    /// The key with id `kid`, if it is published at `now`.
+    pub fn key(&self, kid: &str, now: i64) -> Option<&PublicKey> {
+        self.published_at(now).find(|key| key.kid == kid)
     }
 
-    /// Every published key: next, active and retired ones whose tokens may still live.
-    pub fn published(&self) -> &[PublicKey] {
-        &self.published
+    /// Every key published at `now`: next, active, and retired ones whose tokens may live.
+    pub fn published_at(&self, now: i64) -> impl Iterator<Item = &PublicKey> {
+        self.published
+            .iter()
+            .filter(move |entry| entry.until.is_none_or(|until| until > now))
+            .map(|entry| &entry.key)
     }
 }
 

@@ -25,7 +25,7 @@ const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 10;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The config file cannot be read.
-    #[error("config file {path}: {source}")]
+    #[error("config file {path}")]
     Read {
         /// The file.
         path: String,
@@ -104,10 +104,10 @@ pub struct Settings {
     pub http: SocketAddr,
     /// gRPC listen address.
     pub grpc: SocketAddr,
-    /// Issuer identifier.
-    pub issuer: String,
-    /// Audience of access tokens.
-    pub audience: String,
+    /// Issuer identifier, if configured; see [`Settings::issuer_for`].
+    pub issuer: Option<String>,
+    /// Audience of access tokens, if configured; the issuer otherwise.
+    pub audience: Option<String>,
     /// Lifetime of access tokens.
     pub access_token_ttl: Duration,
     /// How long verifiers may cache the JWKS.
@@ -175,11 +175,7 @@ impl Settings {
             .clone()
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("gatehouse.db").display()));
-        let issuer = args
-            .issuer
-            .clone()
-            .or(file.issuer)
-            .unwrap_or_else(|| format!("http://{http}"));
+        let issuer = args.issuer.clone().or(file.issuer);
         let kek = match kek_env {
             Some(value) => KekSource::Inline(value),
             None => KekSource::File(
@@ -190,8 +186,8 @@ impl Settings {
                     .unwrap_or_else(|| data_dir.join(KEK_FILE)),
             ),
         };
-        let issuer = validate_issuer(&issuer)?;
-        let audience = args.audience.clone().or(file.audience).unwrap_or_else(|| issuer.clone());
+        let issuer = issuer.as_deref().map(validate_issuer).transpose()?;
+        let audience = args.audience.clone().or(file.audience);
         let access_token_ttl = pick(args.access_token_ttl, file.access_token_ttl_secs, 3600);
         let jwks_max_age = pick(args.jwks_max_age, file.jwks_max_age_secs, 300);
         if !(60..=86_400).contains(&access_token_ttl) {
@@ -200,7 +196,9 @@ impl Settings {
             ));
         }
         if jwks_max_age > 86_400 {
-            return Err(ConfigError::Invalid("JWKS max age must be at most 86400 seconds".into()));
+            return Err(ConfigError::Invalid(
+                "JWKS max age must be at most 86400 seconds".into(),
+            ));
         }
         let settings = Settings {
             database_url: Secret::new(database_url),
@@ -244,6 +242,18 @@ impl Settings {
             ));
         }
         Ok(self)
+    }
+
+    /// The issuer: the configured one, or `http://` and the address the REST facade listens on.
+    pub fn issuer_for(&self, http: SocketAddr) -> String {
+        self.issuer
+            .clone()
+            .unwrap_or_else(|| format!("http://{http}"))
+    }
+
+    /// The audience of access tokens: the configured one, or the issuer.
+    pub fn audience_for(&self, issuer: &str) -> String {
+        self.audience.clone().unwrap_or_else(|| issuer.to_owned())
     }
 
     /// The database URL without its password, fit for a log line.
@@ -321,7 +331,11 @@ mod tests {
             settings.database_url.expose(),
             "sqlite:///srv/gatehouse-data/gatehouse.db"
         );
-        assert_eq!(settings.issuer, "http://127.0.0.1:8080");
+        assert_eq!(settings.issuer_for(settings.http), "http://127.0.0.1:8080");
+        assert_eq!(
+            settings.audience_for("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080"
+        );
         assert!(
             matches!(settings.kek, KekSource::File(ref p) if p == Path::new("/srv/gatehouse-data/kek"))
         );
@@ -346,7 +360,10 @@ mod tests {
         let settings = resolve(args, no_client(), file).unwrap();
         assert_eq!(settings.http.to_string(), "0.0.0.0:7000");
         assert_eq!(settings.grpc.to_string(), "127.0.0.1:9001");
-        assert_eq!(settings.issuer, "https://auth.example.com");
+        assert_eq!(
+            settings.issuer_for(settings.http),
+            "https://auth.example.com"
+        );
         assert_eq!(settings.log.format, LogFormat::Json);
         assert!(!settings.migrate);
     }

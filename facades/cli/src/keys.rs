@@ -18,9 +18,15 @@ pub async fn main(command: KeysCommand, args: ClientArgs) -> anyhow::Result<()> 
 
 async fn rotate(client: &OperatorClient, force: bool, json: bool) -> anyhow::Result<()> {
     let request = client.request(v1::RotateSigningKeyRequest { force });
-    let rotation = client.core.keys().rotate_signing_key(request).await.map_err(failure)?;
+    let rotation = client
+        .core
+        .keys()
+        .rotate_signing_key(request)
+        .await
+        .map_err(failure)?;
     let rotation = rotation.into_inner();
-    let [active, next, retired] = [rotation.active, rotation.next, rotation.retired].map(Option::unwrap_or_default);
+    let [active, next, retired] =
+        [rotation.active, rotation.next, rotation.retired].map(Option::unwrap_or_default);
     if json {
         let out = json!({
             "active": key_json(&active),
@@ -30,7 +36,10 @@ async fn rotate(client: &OperatorClient, force: bool, json: bool) -> anyhow::Res
         println!("{out}");
     } else {
         println!("active   {}", active.kid);
-        println!("next     {}  (published, signs after the next rotation)", next.kid);
+        println!(
+            "next     {}  (published, signs after the next rotation)",
+            next.kid
+        );
         println!(
             "retired  {}  (published until {})",
             retired.kid,
@@ -42,13 +51,21 @@ async fn rotate(client: &OperatorClient, force: bool, json: bool) -> anyhow::Res
 
 async fn list(client: &OperatorClient, json: bool) -> anyhow::Result<()> {
     let request = client.request(v1::ListSigningKeysRequest {});
-    let keys = client.core.keys().list_signing_keys(request).await.map_err(failure)?;
+    let keys = client
+        .core
+        .keys()
+        .list_signing_keys(request)
+        .await
+        .map_err(failure)?;
     let keys = keys.into_inner().keys;
     if json {
         let items: Vec<_> = keys.iter().map(key_json).collect();
         println!("{}", json!({ "keys": items }));
     } else {
-        println!("{:<20}  {:<8}  {:<21}  UNPUBLISHED", "KID", "STATE", "CREATED");
+        println!(
+            "{:<20}  {:<8}  {:<21}  UNPUBLISHED",
+            "KID", "STATE", "CREATED"
+        );
         for key in &keys {
             println!(
                 "{:<20}  {:<8}  {:<21}  {}",

@@ -20,9 +20,19 @@ pub async fn main(command: ScopeCommand, args: ClientArgs) -> anyhow::Result<()>
     }
 }
 
-async fn add(client: &OperatorClient, name: String, description: String, json: bool) -> anyhow::Result<()> {
+async fn add(
+    client: &OperatorClient,
+    name: String,
+    description: String,
+    json: bool,
+) -> anyhow::Result<()> {
     let request = client.request(v1::CreateScopeRequest { name, description });
-    let response = client.core.scopes().create_scope(request).await.map_err(failure)?;
+    let response = client
+        .core
+        .scopes()
+        .create_scope(request)
+        .await
+        .map_err(failure)?;
     let scope = response.into_inner().scope.unwrap_or_default();
     if json {
         println!("{}", scope_json(&scope));
@@ -34,7 +44,12 @@ async fn add(client: &OperatorClient, name: String, description: String, json: b
 
 async fn list(client: &OperatorClient, json: bool) -> anyhow::Result<()> {
     let request = client.request(v1::ListScopesRequest {});
-    let response = client.core.scopes().list_scopes(request).await.map_err(failure)?;
+    let response = client
+        .core
+        .scopes()
+        .list_scopes(request)
+        .await
+        .map_err(failure)?;
     let scopes = response.into_inner().scopes;
     if json {
         let items: Vec<_> = scopes.iter().map(scope_json).collect();

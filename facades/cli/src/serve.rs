@@ -42,24 +42,31 @@ impl Server {
     /// Starts the parts `settings` asks for and binds their listeners.
     pub async fn start(settings: Settings, clock: SharedClock) -> anyhow::Result<Server> {
         let started = Instant::now();
+        let http_listener = match settings.only {
+            Some(Part::Core) => None,
+            _ => Some(bind(settings.http, "HTTP").await?),
+        };
         let (core, grpc) = match settings.only {
             Some(Part::Rest) => (None, None),
             _ => {
-                let core = start_core(&settings, clock).await?;
+                let http = match &http_listener {
+                    Some(listener) => listener.local_addr()?,
+                    None => settings.http,
+                };
+                let core = start_core(&settings, http, clock).await?;
                 let listener = bind(settings.grpc, "gRPC").await?;
                 (Some(Arc::new(core)), Some(listener))
             }
         };
-        let http = match settings.only {
-            Some(Part::Core) => None,
-            _ => {
+        let http = match http_listener {
+            None => None,
+            Some(listener) => {
                 let channel = match (&core, &settings.core_url) {
                     (Some(core), _) => core.channel(),
                     (None, Some(url)) => channel::connect_lazy(url)?,
                     (None, None) => anyhow::bail!("the REST facade needs a core"),
                 };
-                let router = gatehouse_rest::router(CoreClient::new(channel));
-                Some((bind(settings.http, "HTTP").await?, router))
+                Some((listener, gatehouse_rest::router(CoreClient::new(channel))))
             }
         };
         let server = Server {
@@ -143,16 +150,26 @@ impl Server {
     }
 }
 
-async fn start_core(settings: &Settings, clock: SharedClock) -> anyhow::Result<Core> {
+/// Starts the core. Without a configured issuer, tokens name the REST facade's address.
+async fn start_core(
+    settings: &Settings,
+    http: SocketAddr,
+    clock: SharedClock,
+) -> anyhow::Result<Core> {
+    let issuer = settings.issuer_for(http);
     tracing::info!(
         data_dir = %settings.data_dir.display(),
         database = %settings.database_display(),
+        issuer = %issuer,
         "starting the core"
     );
+    if settings.issuer.is_none() && (http.ip().is_unspecified() || settings.only.is_some()) {
+        tracing::warn!(%issuer, "no --issuer set: tokens name an address clients may not use");
+    }
     let config = CoreConfig {
         tokens: TokenProfile {
-            issuer: settings.issuer.clone(),
-            audience: settings.audience.clone(),
+            audience: settings.audience_for(&issuer),
+            issuer,
             access_ttl: chrono_duration(settings.access_token_ttl),
         },
         jwks_max_age: chrono_duration(settings.jwks_max_age),

@@ -101,6 +101,9 @@ pub(crate) async fn not_found() -> RestError {
 }
 
 pub(crate) async fn method_not_allowed() -> Response {
-    let error = ApiError::new(ErrorCode::InvalidArgument, "method not allowed on this route");
+    let error = ApiError::new(
+        ErrorCode::InvalidArgument,
+        "method not allowed on this route",
+    );
     (http::StatusCode::METHOD_NOT_ALLOWED, Json(error.body())).into_response()
 }

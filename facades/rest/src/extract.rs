@@ -43,7 +43,9 @@ where
             .get(http::header::CONTENT_LENGTH)
             .is_some_and(|length| length == "0")
             || (!request.headers().contains_key(http::header::CONTENT_TYPE)
-                && !request.headers().contains_key(http::header::TRANSFER_ENCODING));
+                && !request
+                    .headers()
+                    .contains_key(http::header::TRANSFER_ENCODING));
         if empty {
             return Ok(OptionalJsonBody(T::default()));
         }

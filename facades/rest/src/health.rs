@@ -42,10 +42,7 @@ async fn healthz() -> Json<Value> {
         (status = 503, description = "Not ready", example = json!({"status": "not_ready", "core": "NOT_SERVING"})),
     )
 )]
-async fn readyz(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> (StatusCode, Json<Value>) {
+async fn readyz(State(state): State<AppState>, caller: Caller) -> (StatusCode, Json<Value>) {
     let request = caller.request(HealthCheckRequest::default());
     let check = tokio::time::timeout(READY_TIMEOUT, state.core.health().check(request)).await;
     let status = match check {

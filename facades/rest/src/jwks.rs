@@ -113,8 +113,8 @@ async fn fetch(core: &CoreClient) -> Result<Cached, RestError> {
             })
             .collect(),
     };
-    let body = serde_json::to_vec(&set)
-        .map_err(|_| RestError(ApiError::generic(ErrorCode::Internal)))?;
+    let body =
+        serde_json::to_vec(&set).map_err(|_| RestError(ApiError::generic(ErrorCode::Internal)))?;
     let etag = format!("\"{:016x}\"", fnv1a(&body));
     let cache_control = format!("public, max-age={}", response.max_age_seconds.max(0));
     Ok(Cached {
@@ -166,7 +166,10 @@ async fn serve(state: &AppState, headers: &HeaderMap) -> Result<Response, RestEr
         (status = 503, description = "The core is unavailable", body = ErrorDoc),
     )
 )]
-async fn well_known_jwks(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, RestError> {
+async fn well_known_jwks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, RestError> {
     serve(&state, &headers).await
 }
 
@@ -181,6 +184,9 @@ async fn well_known_jwks(State(state): State<AppState>, headers: HeaderMap) -> R
         (status = 503, description = "The core is unavailable", body = ErrorDoc),
     )
 )]
-async fn versioned_jwks(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, RestError> {
+async fn versioned_jwks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, RestError> {
     serve(&state, &headers).await
 }

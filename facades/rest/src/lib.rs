@@ -59,12 +59,16 @@ impl Modify for SecuritySchemes {
         let bearer = HttpBuilder::new()
             .scheme(HttpAuthScheme::Bearer)
             .bearer_format("JWT")
-            .description(Some("An access token or service token of the tenant (RFC 9068 JWT)"))
+            .description(Some(
+                "An access token or service token of the tenant (RFC 9068 JWT)",
+            ))
             .build();
         components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
         let basic = HttpBuilder::new()
             .scheme(HttpAuthScheme::Basic)
-            .description(Some("client_secret_basic: form-urlencoded client_id and client_secret"))
+            .description(Some(
+                "client_secret_basic: form-urlencoded client_id and client_secret",
+            ))
             .build();
         components.add_security_scheme("client_basic", SecurityScheme::Http(basic));
     }
@@ -105,4 +109,52 @@ async fn serve_document(document: Arc<String>) -> impl axum::response::IntoRespo
         [(http::header::CONTENT_TYPE, "application/json")],
         document.as_str().to_owned(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
+
+    #[test]
+    fn the_committed_openapi_document_is_the_one_the_code_produces() {
+        let generated = openapi().to_pretty_json().unwrap() + "\n";
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(COMMITTED, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "facades/rest/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p gatehouse-rest openapi` and commit it"
+        );
+    }
+
+    #[test]
+    fn the_document_is_openapi_3_1_and_covers_the_public_contract() {
+        let document: serde_json::Value =
+            serde_json::from_str(&openapi().to_json().unwrap()).unwrap();
+        assert_eq!(document["openapi"], "3.1.0");
+        let contract = [
+            ("/v1/platform/scopes", "get"),
+            ("/v1/platform/apps", "get"),
+            ("/v1/platform/apps", "post"),
+            ("/v1/platform/apps/{client_id}", "get"),
+            ("/v1/platform/apps/{client_id}/governance", "patch"),
+            ("/v1/platform/apps/{client_id}/service-token", "post"),
+            ("/v1/platform/apps/{client_id}/rotate-secret", "post"),
+            ("/v1/oauth/token", "post"),
+            ("/v1/oauth/introspect", "post"),
+            ("/v1/oauth/revoke", "post"),
+            ("/.well-known/oauth-authorization-server", "get"),
+            ("/.well-known/jwks.json", "get"),
+            ("/v1/auth/jwks.json", "get"),
+        ];
+        for (path, method) in contract {
+            assert!(
+                document["paths"][path][method].is_object(),
+                "{method} {path} is not documented"
+            );
+        }
+    }
 }

@@ -32,7 +32,10 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 
 /// Form parameters of a token request (RFC 6749 §4.4.2).
 #[derive(Deserialize, ToSchema)]
-#[allow(dead_code, reason = "documents the form; the handler reads the raw pairs")]
+#[allow(
+    dead_code,
+    reason = "documents the form; the handler reads the raw pairs"
+)]
 struct TokenForm {
     /// `client_credentials`.
     grant_type: String,
@@ -62,7 +65,10 @@ pub struct TokenResponse {
 
 /// Form parameters of introspection and revocation.
 #[derive(Deserialize, ToSchema)]
-#[allow(dead_code, reason = "documents the form; the handler reads the raw pairs")]
+#[allow(
+    dead_code,
+    reason = "documents the form; the handler reads the raw pairs"
+)]
 struct TokenForm2 {
     /// The token.
     token: String,
@@ -171,7 +177,11 @@ async fn token(
         scope: form.remove("scope").unwrap_or_default(),
         client_address: caller.address(),
     };
-    let issued = state.core.oauth().issue_token(caller.request(request)).await?;
+    let issued = state
+        .core
+        .oauth()
+        .issue_token(caller.request(request))
+        .await?;
     let issued = issued.into_inner();
     let body = TokenResponse {
         access_token: issued.access_token,
@@ -211,7 +221,11 @@ async fn introspect(
         token_type_hint: form.remove("token_type_hint").unwrap_or_default(),
         client_address: caller.address(),
     };
-    let found = state.core.oauth().introspect_token(caller.request(request)).await?;
+    let found = state
+        .core
+        .oauth()
+        .introspect_token(caller.request(request))
+        .await?;
     let found = found.into_inner();
     let body = if found.active {
         IntrospectionResponse {
@@ -262,7 +276,11 @@ async fn revoke(
         token_type_hint: form.remove("token_type_hint").unwrap_or_default(),
         client_address: caller.address(),
     };
-    state.core.oauth().revoke_token(caller.request(request)).await?;
+    state
+        .core
+        .oauth()
+        .revoke_token(caller.request(request))
+        .await?;
     Ok(never_stored(()))
 }
 
@@ -317,7 +335,11 @@ fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        .is_some_and(|media| {
+            media
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
     if !is_form {
         return Err(OAuthError::invalid_request(
             "the body must be application/x-www-form-urlencoded",
@@ -326,7 +348,9 @@ fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String
     let mut form = HashMap::new();
     for (name, value) in form_urlencoded::parse(body) {
         if form.insert(name.to_string(), value.to_string()).is_some() {
-            return Err(OAuthError::invalid_request(format!("parameter {name} is repeated")));
+            return Err(OAuthError::invalid_request(format!(
+                "parameter {name} is repeated"
+            )));
         }
     }
     form.retain(|_, value| !value.is_empty());
@@ -363,10 +387,13 @@ fn client_credentials(
             "use one client authentication method: HTTP Basic or client_secret in the body",
         ));
     }
-    let (client_id, client_secret) = basic(authorization)
-        .ok_or_else(|| OAuthError::invalid_client("the Authorization header is not valid HTTP Basic"))?;
+    let (client_id, client_secret) = basic(authorization).ok_or_else(|| {
+        OAuthError::invalid_client("the Authorization header is not valid HTTP Basic")
+    })?;
     if posted_id.is_some_and(|posted| posted != client_id) {
-        return Err(OAuthError::invalid_request("client_id differs from the authenticated client"));
+        return Err(OAuthError::invalid_request(
+            "client_id differs from the authenticated client",
+        ));
     }
     Ok(Some(v1::ClientCredentials {
         client_id,
@@ -425,7 +452,10 @@ mod tests {
         assert!(parse_form(&form, b"grant_type=a&grant_type=b").is_err());
         let json = headers(&[(header::CONTENT_TYPE, "application/json")]);
         assert!(parse_form(&json, b"{}").is_err());
-        let with_charset = headers(&[(header::CONTENT_TYPE, "application/x-www-form-urlencoded; charset=UTF-8")]);
+        let with_charset = headers(&[(
+            header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded; charset=UTF-8",
+        )]);
         assert_eq!(parse_form(&with_charset, b"a=1").unwrap()["a"], "1");
     }
 
@@ -439,14 +469,19 @@ mod tests {
 
         let mut form = HashMap::new();
         let creds = client_credentials(&auth, &mut form).unwrap().unwrap();
-        assert_eq!((creds.client_id.as_str(), creds.client_secret.as_str()), ("app_1", "secret"));
+        assert_eq!(
+            (creds.client_id.as_str(), creds.client_secret.as_str()),
+            ("app_1", "secret")
+        );
 
         let mut posted: HashMap<String, String> = [
             ("client_id".to_owned(), "app_2".to_owned()),
             ("client_secret".to_owned(), "s".to_owned()),
         ]
         .into();
-        let creds = client_credentials(&HeaderMap::new(), &mut posted).unwrap().unwrap();
+        let creds = client_credentials(&HeaderMap::new(), &mut posted)
+            .unwrap()
+            .unwrap();
         assert_eq!(creds.method(), v1::ClientAuthMethod::ClientSecretPost);
     }
 }

@@ -91,7 +91,11 @@ async fn create_app(
         redirect_uris: body.redirect_uris,
         requested_scopes: body.requested_scopes,
     };
-    let created = state.core.apps().create_app(caller.request(request)).await?;
+    let created = state
+        .core
+        .apps()
+        .create_app(caller.request(request))
+        .await?;
     let created = created.into_inner();
     let app = CreatedApp {
         app: created.app.unwrap_or_default().into(),
@@ -230,7 +234,11 @@ async fn rotate_secret(
         client_id,
         grace_period_seconds: body.grace_period_seconds,
     };
-    let rotated = state.core.apps().rotate_secret(caller.request(request)).await?;
+    let rotated = state
+        .core
+        .apps()
+        .rotate_secret(caller.request(request))
+        .await?;
     let rotated = rotated.into_inner();
     Ok(Json(RotatedSecret {
         client_id: rotated.client_id,
@@ -346,5 +354,11 @@ async fn revoke_service_token(
         .apps()
         .revoke_service_token(caller.request(request))
         .await?;
-    Ok(Json(revoked.into_inner().service_token.unwrap_or_default().into()))
+    Ok(Json(
+        revoked
+            .into_inner()
+            .service_token
+            .unwrap_or_default()
+            .into(),
+    ))
 }

@@ -81,9 +81,7 @@ impl TestApp {
             ..Sources::default()
         };
         let settings = Settings::resolve(&args, &client, &log, sources).unwrap();
-        let server = Server::start(settings, clock)
-            .await
-            .unwrap();
+        let server = Server::start(settings, clock).await.unwrap();
 
         let http = format!("http://{}", server.http_addr().unwrap());
         let grpc = format!("http://{}", server.grpc_addr().unwrap());
@@ -132,8 +130,16 @@ impl TestApp {
 
     /// Creates a tenant over gRPC as the operator; returns its admin app's credentials.
     pub async fn tenant(&self, name: &str) -> Tenant {
-        let request = self.operator().request(v1::CreateTenantRequest { name: name.into() });
-        let created = self.core().tenants().create_tenant(request).await.unwrap().into_inner();
+        let request = self
+            .operator()
+            .request(v1::CreateTenantRequest { name: name.into() });
+        let created = self
+            .core()
+            .tenants()
+            .create_tenant(request)
+            .await
+            .unwrap()
+            .into_inner();
         Tenant {
             tenant_id: created.tenant.unwrap().id,
             client_id: created.admin_client_id,
@@ -144,7 +150,9 @@ impl TestApp {
     /// A tenant and an access token of its admin app (`platform:admin`).
     pub async fn admin(&self, name: &str) -> (Tenant, String) {
         let tenant = self.tenant(name).await;
-        let token = self.token(&tenant.client_id, &tenant.client_secret, None).await;
+        let token = self
+            .token(&tenant.client_id, &tenant.client_secret, None)
+            .await;
         (tenant, token)
     }
 
@@ -158,7 +166,12 @@ impl TestApp {
     }
 
     /// `client_credentials` at the token endpoint with HTTP Basic, whatever the outcome.
-    pub async fn token_request(&self, client_id: &str, secret: &str, scope: Option<&str>) -> reqwest::Response {
+    pub async fn token_request(
+        &self,
+        client_id: &str,
+        secret: &str,
+        scope: Option<&str>,
+    ) -> reqwest::Response {
         let mut form = vec![("grant_type", "client_credentials")];
         if let Some(scope) = scope {
             form.push(("scope", scope));
