@@ -9,6 +9,7 @@
 
 mod auth;
 mod http;
+mod interop;
 mod keys;
 mod oauth;
 mod platform;
