@@ -353,6 +353,36 @@ async fn ten_failed_authentications_lock_the_client_out_for_a_minute_and_no_one_
 }
 
 #[tokio::test]
+async fn an_address_guessing_across_thirty_client_ids_is_locked_out_for_a_minute() {
+    let clock = ManualClock::new(SystemClock.now());
+    let app = TestApp::spawn_with_clock(clock.clone()).await;
+    let tenant = app.tenant("Acme").await;
+
+    for attempt in 0..30 {
+        let guessed_id = format!("app_01m8yq6afqeksa3t49mt6g{attempt:04}");
+        let response = app.token_request(&guessed_id, "gcs_guess", None).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
+    }
+    let locked = app
+        .token_request(&tenant.client_id, &tenant.client_secret, None)
+        .await;
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "a client id never guessed is refused from this address"
+    );
+    assert_eq!(locked.headers()["retry-after"], "60");
+
+    clock.advance(Duration::seconds(61));
+    app.token(&tenant.client_id, &tenant.client_secret, None)
+        .await;
+}
+
+#[tokio::test]
 async fn introspection_shows_a_live_token_to_its_own_tenant_only() {
     let app = TestApp::spawn().await;
     let (owner, token) = app.admin("Owner").await;

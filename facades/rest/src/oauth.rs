@@ -69,7 +69,7 @@ pub struct TokenResponse {
     dead_code,
     reason = "documents the form; the handler reads the raw pairs"
 )]
-struct TokenForm2 {
+struct TokenParameterForm {
     /// The token.
     token: String,
     /// `access_token`; optional.
@@ -199,7 +199,7 @@ async fn token(
 #[utoipa::path(
     post, path = "/v1/oauth/introspect", tag = "oauth",
     security(("client_basic" = [])),
-    request_body(content = TokenForm2, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = TokenParameterForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "The token's state", body = IntrospectionResponse),
         (status = 400, description = "invalid_request", body = OAuthErrorDoc),
@@ -254,7 +254,7 @@ async fn introspect(
 #[utoipa::path(
     post, path = "/v1/oauth/revoke", tag = "oauth",
     security(("client_basic" = [])),
-    request_body(content = TokenForm2, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = TokenParameterForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "Revoked, or nothing to revoke"),
         (status = 400, description = "invalid_request", body = OAuthErrorDoc),
