@@ -1,4 +1,5 @@
 //! The load generator: workers on kept-alive connections, a warm-up, then a measured period.
+//! Each worker owns one HTTP/1.1 connection, as wrk does, so that no pool is shared.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -6,9 +7,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 
 use crate::scenario::{Rejection, Scenario};
@@ -21,8 +22,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Latency samples a worker makes room for up front.
 const SAMPLES_RESERVED: usize = 16 * 1024;
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
 /// How hard and how long to load the server.
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +54,6 @@ pub struct Measurement {
 
 /// Loads the server with `scenario` as `plan` says.
 pub async fn run(scenario: Arc<Scenario>, plan: Plan) -> anyhow::Result<Measurement> {
-    let client = http_client(plan.concurrency);
     let measure_from = Instant::now() + plan.warmup;
     let window = Window {
         measure_from,
@@ -64,7 +62,7 @@ pub async fn run(scenario: Arc<Scenario>, plan: Plan) -> anyhow::Result<Measurem
 
     let mut workers = JoinSet::new();
     for _ in 0..plan.concurrency {
-        workers.spawn(worker(client.clone(), Arc::clone(&scenario), window));
+        workers.spawn(worker(Arc::clone(&scenario), window));
     }
     let mut tally = Tally::default();
     while let Some(joined) = workers.join_next().await {
@@ -83,54 +81,91 @@ pub async fn run(scenario: Arc<Scenario>, plan: Plan) -> anyhow::Result<Measurem
     })
 }
 
-fn http_client(concurrency: u32) -> HttpClient {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    connector.set_connect_timeout(Some(CONNECT_TIMEOUT));
-    Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(usize::try_from(concurrency).unwrap_or(usize::MAX))
-        .build(connector)
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Window {
     measure_from: Instant,
     stop_at: Instant,
 }
 
-async fn worker(client: HttpClient, scenario: Arc<Scenario>, window: Window) -> Tally {
+async fn worker(scenario: Arc<Scenario>, window: Window) -> Tally {
     let mut tally = Tally::with_room();
+    let mut connection = Connection::default();
     loop {
         let sent = Instant::now();
         if sent >= window.stop_at {
             return tally;
         }
 
-        let outcome = tokio::time::timeout(REQUEST_TIMEOUT, exchange(&client, &scenario))
+        let exchange = connection.exchange(&scenario);
+        let outcome = tokio::time::timeout(REQUEST_TIMEOUT, exchange)
             .await
             .unwrap_or_else(|_| Err(Failure::Transport(timed_out())));
         let received = Instant::now();
 
+        if matches!(outcome, Err(Failure::Transport(_))) {
+            connection.close();
+        }
         if received >= window.measure_from {
             tally.record(outcome, sent, received);
         }
     }
 }
 
-async fn exchange(client: &HttpClient, scenario: &Scenario) -> Result<(), Failure> {
-    let response = client
-        .request(scenario.request())
+/// A worker's connection, opened on first use and again after a transport failure.
+#[derive(Default)]
+struct Connection {
+    sender: Option<SendRequest<Full<Bytes>>>,
+}
+
+impl Connection {
+    async fn exchange(&mut self, scenario: &Scenario) -> Result<(), Failure> {
+        let sender = self.ready(scenario.address()).await?;
+        let response = sender
+            .send_request(scenario.request())
+            .await
+            .map_err(|err| Failure::Transport(error_chain(&err)))?;
+        let status = response.status();
+
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|err| Failure::Transport(error_chain(&err)))?
+            .to_bytes();
+        scenario.judge(status, &body).map_err(Failure::Rejected)
+    }
+
+    async fn ready(&mut self, address: &str) -> Result<&mut SendRequest<Full<Bytes>>, Failure> {
+        let sender = match self.sender.take() {
+            Some(sender) if !sender.is_closed() => sender,
+            _ => open(address).await?,
+        };
+        let sender = self.sender.insert(sender);
+        sender
+            .ready()
+            .await
+            .map_err(|err| Failure::Transport(error_chain(&err)))?;
+        Ok(sender)
+    }
+
+    fn close(&mut self) {
+        self.sender = None;
+    }
+}
+
+async fn open(address: &str) -> Result<SendRequest<Full<Bytes>>, Failure> {
+    let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(address))
+        .await
+        .map_err(|_| Failure::Transport(format!("no connection within {CONNECT_TIMEOUT:?}")))?
+        .map_err(|err| Failure::Transport(error_chain(&err)))?;
+    stream
+        .set_nodelay(true)
+        .map_err(|err| Failure::Transport(error_chain(&err)))?;
+    let (sender, connection) = http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|err| Failure::Transport(error_chain(&err)))?;
-    let status = response.status();
-
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|err| Failure::Transport(error_chain(&err)))?
-        .to_bytes();
-    scenario.judge(status, &body).map_err(Failure::Rejected)
+    tokio::spawn(connection);
+    Ok(sender)
 }
 
 /// Why one request was not a success.

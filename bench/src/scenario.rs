@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use http::{HeaderMap, HeaderValue, Method, Request, StatusCode, Uri};
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -19,7 +19,10 @@ pub struct Scenario {
     /// Name printed in the report.
     pub name: &'static str,
     method: Method,
-    uri: Uri,
+    /// `host:port` to connect to.
+    address: String,
+    /// The origin-form request target (RFC 9112 §3.2.1): the path, with `Host` in `headers`.
+    target: Uri,
     headers: HeaderMap,
     body: Bytes,
     expects_token: bool,
@@ -61,7 +64,8 @@ impl Scenario {
         ))
         .context("Failed to build the Authorization header")?;
         authorization.set_sensitive(true);
-        let mut headers = HeaderMap::new();
+        let endpoint = Endpoint::parse(base_url, TOKEN_PATH)?;
+        let mut headers = endpoint.headers()?;
         headers.insert(
             CONTENT_TYPE,
             HeaderValue::from_static("application/x-www-form-urlencoded"),
@@ -71,7 +75,8 @@ impl Scenario {
         Ok(Scenario {
             name: "token",
             method: Method::POST,
-            uri: endpoint(base_url, TOKEN_PATH)?,
+            address: endpoint.address,
+            target: endpoint.target,
             headers,
             body: Bytes::from(form.finish()),
             expects_token: true,
@@ -80,21 +85,28 @@ impl Scenario {
 
     /// Signing-key set requests.
     pub fn jwks(base_url: &str, args: &JwksArgs) -> anyhow::Result<Scenario> {
+        let endpoint = Endpoint::parse(base_url, &args.path)?;
         Ok(Scenario {
             name: "jwks",
             method: Method::GET,
-            uri: endpoint(base_url, &args.path)?,
-            headers: HeaderMap::new(),
+            headers: endpoint.headers()?,
+            address: endpoint.address,
+            target: endpoint.target,
             body: Bytes::new(),
             expects_token: false,
         })
+    }
+
+    /// The `host:port` the requests go to.
+    pub fn address(&self) -> &str {
+        &self.address
     }
 
     /// A fresh request from the template; the body is shared, not copied.
     pub fn request(&self) -> Request<Full<Bytes>> {
         let mut request = Request::new(Full::new(self.body.clone()));
         *request.method_mut() = self.method.clone();
-        *request.uri_mut() = self.uri.clone();
+        *request.uri_mut() = self.target.clone();
         *request.headers_mut() = self.headers.clone();
         request
     }
@@ -134,18 +146,43 @@ fn holds_access_token(body: &[u8]) -> bool {
     serde_json::from_slice::<TokenResponse>(body).is_ok()
 }
 
-fn endpoint(base_url: &str, path: &str) -> anyhow::Result<Uri> {
-    if !path.starts_with('/') {
-        bail!("path {path:?} must start with '/'");
+/// Where a scenario's requests go.
+struct Endpoint {
+    address: String,
+    host: String,
+    target: Uri,
+}
+
+impl Endpoint {
+    /// `base_url` (plain `http://host[:port]`) joined with the absolute `path`.
+    fn parse(base_url: &str, path: &str) -> anyhow::Result<Endpoint> {
+        if !path.starts_with('/') {
+            bail!("path {path:?} must start with '/'");
+        }
+        let url = format!("{}{path}", base_url.trim_end_matches('/'));
+        let uri: Uri = url
+            .parse()
+            .with_context(|| format!("Failed to parse URL {url:?}"))?;
+        let (Some("http"), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            bail!("URL {url:?} must be plain http://host:port");
+        };
+        let port = authority.port_u16().unwrap_or(80);
+        let target = uri
+            .path_and_query()
+            .map_or("/", |target| target.as_str())
+            .parse()
+            .with_context(|| format!("Failed to parse the path of {url:?}"))?;
+        Ok(Endpoint {
+            address: format!("{}:{port}", authority.host()),
+            host: authority.as_str().to_owned(),
+            target,
+        })
     }
-    let url = format!("{}{path}", base_url.trim_end_matches('/'));
-    let uri: Uri = url
-        .parse()
-        .with_context(|| format!("Failed to parse URL {url:?}"))?;
-    if uri.scheme_str() != Some("http") || uri.host().is_none() {
-        bail!("URL {url:?} must be plain http://host:port");
+
+    fn headers(&self) -> anyhow::Result<HeaderMap> {
+        let host = HeaderValue::try_from(self.host.as_str()).context("Failed to build Host")?;
+        Ok(HeaderMap::from_iter([(HOST, host)]))
     }
-    Ok(uri)
 }
 
 #[cfg(test)]
@@ -188,7 +225,9 @@ mod tests {
         let request = scenario.request();
 
         assert_eq!(request.method(), Method::POST);
-        assert_eq!(request.uri(), "http://127.0.0.1:8080/v1/oauth/token");
+        assert_eq!(request.uri(), "/v1/oauth/token");
+        assert_eq!(request.headers()[HOST], "127.0.0.1:8080");
+        assert_eq!(scenario.address(), "127.0.0.1:8080");
         assert_eq!(
             request.headers()[CONTENT_TYPE],
             "application/x-www-form-urlencoded"
@@ -232,5 +271,9 @@ mod tests {
         assert!(jwks("http://127.0.0.1:8080", "/healthz").is_ok());
         assert!(jwks("https://127.0.0.1:8080", "/healthz").is_err());
         assert!(jwks("http://127.0.0.1:8080", "healthz").is_err());
+        assert_eq!(
+            jwks("http://localhost", "/healthz").unwrap().address(),
+            "localhost:80"
+        );
     }
 }
