@@ -129,7 +129,7 @@ impl SigningKeys {
         promoted.state = KeyState::Active;
         promoted.activated_at = Some(now);
         change.update(&promoted).await?;
-        let fresh = generate(&self.sealer, KeyState::Next, now)?;
+        let fresh = generate_off_runtime(Arc::clone(&self.sealer), KeyState::Next, now).await?;
         change.insert(&fresh).await?;
         change.commit().await?;
 
@@ -169,15 +169,22 @@ fn find(keys: &[StoredSigningKey], state: KeyState) -> Option<&SigningKeyRecord>
 }
 
 /// Creates whatever is missing of the active and next keys.
-async fn ensure_keys(store: &Store, sealer: &Sealer, now: DateTime<Utc>) -> Result<(), CoreError> {
+async fn ensure_keys(
+    store: &Store,
+    sealer: &Arc<Sealer>,
+    now: DateTime<Utc>,
+) -> Result<(), CoreError> {
     let change = store.begin_key_change().await?;
     let current = change.current().await?;
-    let mut created = Vec::new();
-    if find(&current, KeyState::Active).is_none() {
-        created.push(generate(sealer, KeyState::Active, now)?);
+    let mut generating = tokio::task::JoinSet::new();
+    for state in [KeyState::Active, KeyState::Next] {
+        if find(&current, state).is_none() {
+            generating.spawn(generate_off_runtime(Arc::clone(sealer), state, now));
+        }
     }
-    if find(&current, KeyState::Next).is_none() {
-        created.push(generate(sealer, KeyState::Next, now)?);
+    let mut created = Vec::new();
+    while let Some(generated) = generating.join_next().await {
+        created.push(generated.map_err(|err| CoreError::Internal(err.to_string()))??);
     }
     for key in &created {
         change.insert(key).await?;
@@ -187,6 +194,19 @@ async fn ensure_keys(store: &Store, sealer: &Sealer, now: DateTime<Utc>) -> Resu
         tracing::info!(kid = %key.record.kid, state = key.record.state.as_str(), "signing key generated");
     }
     Ok(())
+}
+
+/// [`generate`] on the blocking pool: RSA key generation takes a tenth of a second or more,
+/// long enough to stall the requests a runtime thread serves. A first start makes its two keys
+/// side by side.
+async fn generate_off_runtime(
+    sealer: Arc<Sealer>,
+    state: KeyState,
+    now: DateTime<Utc>,
+) -> Result<StoredSigningKey, CoreError> {
+    tokio::task::spawn_blocking(move || generate(&sealer, state, now))
+        .await
+        .map_err(|err| CoreError::Internal(format!("generating a signing key: {err}")))?
 }
 
 /// A fresh RSA key, sealed for storage.
