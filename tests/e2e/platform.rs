@@ -267,14 +267,16 @@ async fn apps_are_listed_a_page_at_a_time() {
     }
     assert_eq!(seen, registered);
 
-    for bad in [
-        "/v1/platform/apps?limit=0",
-        "/v1/platform/apps?limit=500",
-        "/v1/platform/apps?limit=x",
-        "/v1/platform/apps?cursor=forged",
+    for (bad, parameter) in [
+        ("/v1/platform/apps?limit=0", "limit"),
+        ("/v1/platform/apps?limit=500", "limit"),
+        ("/v1/platform/apps?limit=x", "limit"),
+        ("/v1/platform/apps?cursor=forged", "cursor"),
     ] {
         let (status, body) = get(&app, bad, &admin).await;
         assert_eq!(status, 400, "{bad}: {body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(parameter), "{bad}: {message}");
     }
 }
 

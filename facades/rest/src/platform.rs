@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use gatehouse_proto::error::ApiError;
 use gatehouse_proto::v1;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -129,9 +130,14 @@ async fn list_apps(
         page_token: query.cursor.unwrap_or_default(),
     };
     if query.limit == Some(0) {
-        return Err(RestError::invalid("limit must be between 1 and 200"));
+        return Err(RestError::invalid("limit: must be between 1 and 200"));
     }
-    let page = state.core.apps().list_apps(caller.request(request)).await?;
+    let page = state
+        .core
+        .apps()
+        .list_apps(caller.request(request))
+        .await
+        .map_err(in_paging_terms)?;
     let page = page.into_inner();
     Ok(Json(AppList {
         apps: page.apps.into_iter().map(AppView::from).collect(),
@@ -361,4 +367,16 @@ async fn revoke_service_token(
             .unwrap_or_default()
             .into(),
     ))
+}
+
+/// The core names the paging fields as gRPC does (`page_size`, `page_token`); a REST client
+/// sent `limit` and `cursor`, and the error should say so.
+fn in_paging_terms(status: tonic::Status) -> RestError {
+    let mut error = ApiError::from_status(&status);
+    for (grpc, rest) in [("page_size:", "limit:"), ("page_token:", "cursor:")] {
+        if let Some(reason) = error.message.strip_prefix(grpc) {
+            error.message = format!("{rest}{reason}");
+        }
+    }
+    RestError(error)
 }
