@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use chrono::Duration;
 use gatehouse_core::clock::{Clock, ManualClock, SystemClock};
+use gatehouse_proto::v1;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -380,6 +381,42 @@ async fn an_address_guessing_across_thirty_client_ids_is_locked_out_for_a_minute
     clock.advance(Duration::seconds(61));
     app.token(&tenant.client_id, &tenant.client_secret, None)
         .await;
+}
+
+#[tokio::test]
+async fn a_grpc_caller_that_relays_no_address_is_throttled_by_its_own() {
+    let app = TestApp::spawn().await;
+    let tenant = app.tenant("Acme").await;
+    let mut oauth = app.core().oauth();
+    let request = |client_id: &str, client_secret: &str| v1::IssueTokenRequest {
+        client: Some(v1::ClientCredentials {
+            client_id: client_id.to_owned(),
+            client_secret: client_secret.to_owned(),
+            method: v1::ClientAuthMethod::ClientSecretPost.into(),
+        }),
+        grant_type: "client_credentials".to_owned(),
+        scope: String::new(),
+        client_address: String::new(),
+    };
+
+    for attempt in 0..30 {
+        let guessed_id = format!("app_01m8yq6afqeksa3t49mt6g{attempt:04}");
+        let refused = oauth
+            .issue_token(request(&guessed_id, "gcs_guess"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refused.code(),
+            tonic::Code::Unauthenticated,
+            "attempt {attempt}"
+        );
+    }
+    let locked = oauth
+        .issue_token(request(&tenant.client_id, &tenant.client_secret))
+        .await
+        .unwrap_err();
+
+    assert_eq!(locked.code(), tonic::Code::ResourceExhausted);
 }
 
 #[tokio::test]

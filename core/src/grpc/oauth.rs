@@ -18,8 +18,14 @@ fn credentials(client: Option<v1::ClientCredentials>) -> Option<ClientCredential
     })
 }
 
-fn address(raw: &str) -> Option<&str> {
-    (!raw.is_empty()).then_some(raw)
+/// The address failed authentications are counted against: the one a facade relays, or else
+/// the gRPC peer's own, so a caller that names none is still throttled by where it stands.
+fn address<T>(request: &Request<T>, relayed: impl Fn(&T) -> &str) -> Option<String> {
+    let relayed = relayed(request.get_ref());
+    if !relayed.is_empty() {
+        return Some(relayed.to_owned());
+    }
+    request.remote_addr().map(|peer| peer.ip().to_string())
 }
 
 #[tonic::async_trait]
@@ -28,9 +34,10 @@ impl OauthService for OAuthGrpc {
         &self,
         request: Request<v1::IssueTokenRequest>,
     ) -> Result<Response<v1::IssueTokenResponse>, Status> {
+        let client_address = address(&request, |message| &message.client_address);
         let message = request.into_inner();
         let request = TokenRequest {
-            client_address: address(&message.client_address).map(str::to_owned),
+            client_address,
             client: credentials(message.client),
             grant_type: message.grant_type,
             scope: message.scope,
@@ -48,15 +55,12 @@ impl OauthService for OAuthGrpc {
         &self,
         request: Request<v1::IntrospectTokenRequest>,
     ) -> Result<Response<v1::IntrospectTokenResponse>, Status> {
+        let client_address = address(&request, |message| &message.client_address);
         let message = request.into_inner();
         let client = credentials(message.client);
         let claims = self
             .0
-            .introspect(
-                client.as_ref(),
-                &message.token,
-                address(&message.client_address),
-            )
+            .introspect(client.as_ref(), &message.token, client_address.as_deref())
             .await
             .map_err(status)?;
         let Some(claims) = claims else {
@@ -81,14 +85,11 @@ impl OauthService for OAuthGrpc {
         &self,
         request: Request<v1::RevokeTokenRequest>,
     ) -> Result<Response<v1::RevokeTokenResponse>, Status> {
+        let client_address = address(&request, |message| &message.client_address);
         let message = request.into_inner();
         let client = credentials(message.client);
         self.0
-            .revoke(
-                client.as_ref(),
-                &message.token,
-                address(&message.client_address),
-            )
+            .revoke(client.as_ref(), &message.token, client_address.as_deref())
             .await
             .map_err(status)?;
         Ok(Response::new(v1::RevokeTokenResponse {}))
