@@ -82,16 +82,15 @@ async fn an_integrator_with_standard_libraries_registers_gets_verifies_introspec
         .request_async(&send)
         .await
         .unwrap();
-    let registered: Value = http_client()
-        .post(app.url("/v1/platform/apps"))
-        .bearer_auth(admin_token.access_token().secret())
-        .json(&json!({"name": "Case sync connector", "grant_types": ["client_credentials"], "redirect_uris": [], "requested_scopes": ["webhooks:write", "events:read"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let registration = json!({
+        "name": "Case sync connector",
+        "grant_types": ["client_credentials"],
+        "redirect_uris": [],
+        "requested_scopes": ["webhooks:write", "events:read"],
+    });
+    let registered = app
+        .register(admin_token.access_token().secret(), registration)
+        .await;
 
     let integration = client_for(
         registered["client_id"].as_str().unwrap(),
