@@ -123,14 +123,14 @@ impl Connection {
         let response = sender
             .send_request(scenario.request())
             .await
-            .map_err(|err| Failure::Transport(error_chain(&err)))?;
+            .map_err(transport)?;
         let status = response.status();
 
         let body = response
             .into_body()
             .collect()
             .await
-            .map_err(|err| Failure::Transport(error_chain(&err)))?
+            .map_err(transport)?
             .to_bytes();
         scenario.judge(status, &body).map_err(Failure::Rejected)
     }
@@ -141,10 +141,7 @@ impl Connection {
             _ => open(address).await?,
         };
         let sender = self.sender.insert(sender);
-        sender
-            .ready()
-            .await
-            .map_err(|err| Failure::Transport(error_chain(&err)))?;
+        sender.ready().await.map_err(transport)?;
         Ok(sender)
     }
 
@@ -157,13 +154,11 @@ async fn open(address: &str) -> Result<SendRequest<Full<Bytes>>, Failure> {
     let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(address))
         .await
         .map_err(|_| Failure::Transport(format!("no connection within {CONNECT_TIMEOUT:?}")))?
-        .map_err(|err| Failure::Transport(error_chain(&err)))?;
-    stream
-        .set_nodelay(true)
-        .map_err(|err| Failure::Transport(error_chain(&err)))?;
+        .map_err(transport)?;
+    stream.set_nodelay(true).map_err(transport)?;
     let (sender, connection) = http1::handshake(TokioIo::new(stream))
         .await
-        .map_err(|err| Failure::Transport(error_chain(&err)))?;
+        .map_err(transport)?;
     tokio::spawn(connection);
     Ok(sender)
 }
@@ -181,6 +176,10 @@ impl std::fmt::Display for Failure {
             Failure::Transport(description) => write!(f, "transport: {description}"),
         }
     }
+}
+
+fn transport(err: impl std::error::Error) -> Failure {
+    Failure::Transport(error_chain(&err))
 }
 
 fn timed_out() -> String {

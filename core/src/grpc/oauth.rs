@@ -1,6 +1,8 @@
 //! `gatehouse.v1.OauthService`: the OAuth endpoints' calls. They carry client credentials in
 //! the message, so the edge lets them through unauthenticated.
 
+use std::net::SocketAddr;
+
 use gatehouse_proto::v1;
 use gatehouse_proto::v1::oauth_service_server::OauthService;
 use tonic::{Request, Response, Status};
@@ -20,12 +22,11 @@ fn credentials(client: Option<v1::ClientCredentials>) -> Option<ClientCredential
 
 /// The address failed authentications are counted against: the one a facade relays, or else
 /// the gRPC peer's own, so a caller that names none is still throttled by where it stands.
-fn address<T>(request: &Request<T>, relayed: impl Fn(&T) -> &str) -> Option<String> {
-    let relayed = relayed(request.get_ref());
+fn address(relayed: &str, peer: Option<SocketAddr>) -> Option<String> {
     if !relayed.is_empty() {
         return Some(relayed.to_owned());
     }
-    request.remote_addr().map(|peer| peer.ip().to_string())
+    peer.map(|peer| peer.ip().to_string())
 }
 
 #[tonic::async_trait]
@@ -34,8 +35,9 @@ impl OauthService for OAuthGrpc {
         &self,
         request: Request<v1::IssueTokenRequest>,
     ) -> Result<Response<v1::IssueTokenResponse>, Status> {
-        let client_address = address(&request, |message| &message.client_address);
+        let peer = request.remote_addr();
         let message = request.into_inner();
+        let client_address = address(&message.client_address, peer);
         let request = TokenRequest {
             client_address,
             client: credentials(message.client),
@@ -55,8 +57,9 @@ impl OauthService for OAuthGrpc {
         &self,
         request: Request<v1::IntrospectTokenRequest>,
     ) -> Result<Response<v1::IntrospectTokenResponse>, Status> {
-        let client_address = address(&request, |message| &message.client_address);
+        let peer = request.remote_addr();
         let message = request.into_inner();
+        let client_address = address(&message.client_address, peer);
         let client = credentials(message.client);
         let claims = self
             .0
@@ -85,8 +88,9 @@ impl OauthService for OAuthGrpc {
         &self,
         request: Request<v1::RevokeTokenRequest>,
     ) -> Result<Response<v1::RevokeTokenResponse>, Status> {
-        let client_address = address(&request, |message| &message.client_address);
+        let peer = request.remote_addr();
         let message = request.into_inner();
+        let client_address = address(&message.client_address, peer);
         let client = credentials(message.client);
         self.0
             .revoke(client.as_ref(), &message.token, client_address.as_deref())

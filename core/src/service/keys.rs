@@ -168,7 +168,7 @@ fn find(keys: &[StoredSigningKey], state: KeyState) -> Option<&SigningKeyRecord>
         .find(|record| record.state == state)
 }
 
-/// Creates whatever is missing of the active and next keys.
+/// Creates whatever is missing of the active and next keys, side by side on the blocking pool.
 async fn ensure_keys(
     store: &Store,
     sealer: &Arc<Sealer>,
@@ -179,12 +179,13 @@ async fn ensure_keys(
     let mut generating = tokio::task::JoinSet::new();
     for state in [KeyState::Active, KeyState::Next] {
         if find(&current, state).is_none() {
-            generating.spawn(generate_off_runtime(Arc::clone(sealer), state, now));
+            let sealer = Arc::clone(sealer);
+            generating.spawn_blocking(move || generate(&sealer, state, now));
         }
     }
     let mut created = Vec::new();
     while let Some(generated) = generating.join_next().await {
-        created.push(generated.map_err(|err| CoreError::Internal(err.to_string()))??);
+        created.push(generated.map_err(generation_failed)??);
     }
     for key in &created {
         change.insert(key).await?;
@@ -197,8 +198,7 @@ async fn ensure_keys(
 }
 
 /// [`generate`] on the blocking pool: RSA key generation takes a tenth of a second or more,
-/// long enough to stall the requests a runtime thread serves. A first start makes its two keys
-/// side by side.
+/// long enough to stall the requests a runtime thread serves.
 async fn generate_off_runtime(
     sealer: Arc<Sealer>,
     state: KeyState,
@@ -206,7 +206,11 @@ async fn generate_off_runtime(
 ) -> Result<StoredSigningKey, CoreError> {
     tokio::task::spawn_blocking(move || generate(&sealer, state, now))
         .await
-        .map_err(|err| CoreError::Internal(format!("generating a signing key: {err}")))?
+        .map_err(generation_failed)?
+}
+
+fn generation_failed(err: tokio::task::JoinError) -> CoreError {
+    CoreError::Internal(format!("generating a signing key: {err}"))
 }
 
 /// A fresh RSA key, sealed for storage.
